@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { ConfigError, describeIssue } from './installation.js';
+
+const optionalUrl = z.url().optional();
+const intFromEnv = (def: number) => z.coerce.number().int().positive().default(def);
+
+/** Every environment variable otklik reads. Keep .env.example and README in step. */
+export const envSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Postgres URL; when unset, the embedded PGlite database in OTKLIK_DATA_DIR is used. */
+  DATABASE_URL: z.string().optional(),
+  OTKLIK_DATA_DIR: z.string().default('./data'),
+  /** Installation YAML; defaults to the bundled example. */
+  OTKLIK_CONFIG: z.string().default('config/example.yaml'),
+  /** Name of this instance in source leases (several instances on one Postgres). */
+  OTKLIK_INSTANCE: z.string().optional(),
+
+  VK_TOKEN: z.string().optional(),
+  VK_GROUP_TOKEN: z.string().optional(),
+  VK_API_BASE_URL: optionalUrl,
+  VK_RPS: z.coerce.number().positive().optional(),
+  VK_GROUP_RPS: z.coerce.number().positive().optional(),
+
+  OK_APPLICATION_KEY: z.string().optional(),
+  OK_APPLICATION_SECRET_KEY: z.string().optional(),
+  OK_ACCESS_TOKEN: z.string().optional(),
+  OK_API_BASE_URL: optionalUrl,
+
+  TELEGRAM_BOT_TOKEN: z.string().optional(),
+  TELEGRAM_CITIZEN_BOT_TOKEN: z.string().optional(),
+  TELEGRAM_API_ROOT: optionalUrl,
+  TME_BASE_URL: optionalUrl,
+
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: optionalUrl,
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  OPENAI_CONCURRENCY: intFromEnv(2),
+  OPENAI_DAILY_LIMIT: intFromEnv(2000),
+  OPENAI_TIMEOUT_MS: intFromEnv(20000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses the environment once; a bad value fails with a one-line message naming the variable. */
+export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) throw new ConfigError(describeIssue('environment', result.error), { cause: result.error });
+  return result.data;
+}
+
+/** Names of variables whose values must never reach a log line. */
+export const SECRET_ENV_KEYS = [
+  'VK_TOKEN',
+  'VK_GROUP_TOKEN',
+  'OK_APPLICATION_SECRET_KEY',
+  'OK_ACCESS_TOKEN',
+  'TELEGRAM_BOT_TOKEN',
+  'TELEGRAM_CITIZEN_BOT_TOKEN',
+  'OPENAI_API_KEY',
+  'DATABASE_URL',
+] as const;

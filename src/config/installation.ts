@@ -1,0 +1,192 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { CHANNELS } from '../domain/post.js';
+
+const code = z.string().regex(/^[a-z0-9_-]+$/, 'lowercase latin letters, digits, _ or -');
+
+const department = z.strictObject({
+  code,
+  name: z.string().min(1),
+  /** Telegram chat where this department works its incidents. */
+  chat: z.union([z.string(), z.number()]).transform(String).optional(),
+});
+
+const topic = z.strictObject({
+  group: z.string().min(1),
+  name: z.string().min(1),
+  /** Lowercase word stems; a text containing one matches the topic (rules classifier). */
+  keywords: z.array(z.string().min(2)).default([]),
+  department: code.optional(),
+  priority: z.enum(['high', 'normal', 'low']).default('normal'),
+  sla_hours: z.number().positive().optional(),
+});
+
+const place = z.strictObject({
+  name: z.string().min(1),
+  /** Other spellings and word stems ("сеймск"). */
+  aliases: z.array(z.string()).default([]),
+  /** Department that answers for this place (district administration), if any. */
+  department: code.optional(),
+});
+
+const routingRule = z.strictObject({
+  /** Human name shown in explanations. */
+  name: z.string().optional(),
+  when: z.strictObject({
+    topic: z.string().optional(),
+    group: z.string().optional(),
+    district: z.string().optional(),
+    settlement: z.string().optional(),
+    keywords: z.array(z.string()).optional(),
+  }),
+  department: code,
+});
+
+const source = z.strictObject({
+  channel: z.enum(CHANNELS),
+  kind: z.string().min(1),
+  ref: z.union([z.string(), z.number()]).transform(String),
+  name: z.string().optional(),
+  enabled: z.boolean().default(true),
+  /** Seconds between polls of this source. */
+  interval: z.number().int().positive().default(300),
+  options: z.record(z.string(), z.unknown()).default({}),
+});
+
+const chatId = z.union([z.string(), z.number()]).transform(String);
+
+export const installationSchema = z.strictObject({
+  /** IANA zone all working hours and reports are counted in. */
+  timezone: z.string().default('Europe/Moscow'),
+  territory: z.strictObject({
+    name: z.string().min(1),
+    /** Names that make a search hit relevant ("Курск", "курян"). */
+    places: z.array(z.string()).default([]),
+    /** Words that make a search hit irrelevant (namesakes, ads). */
+    stop_words: z.array(z.string()).default([]),
+    districts: z.array(place).default([]),
+    settlements: z.array(place).default([]),
+    streets: z.array(z.string()).default([]),
+  }),
+  departments: z.array(department).min(1),
+  default_department: code,
+  topics: z.array(topic).default([]),
+  routing: z.array(routingRule).default([]),
+  sla: z
+    .strictObject({
+      /** Hours to the first public answer when a topic sets none. */
+      default_hours: z.number().positive().default(24),
+      /** `working`: count working hours of the production calendar; `calendar`: every hour counts. */
+      mode: z.enum(['working', 'calendar']).default('working'),
+      work_start: z.string().regex(/^\d\d:\d\d$/).default('09:00'),
+      work_end: z.string().regex(/^\d\d:\d\d$/).default('18:00'),
+      /** Days for the full answer after an interim one. */
+      interim_days: z.number().positive().default(7),
+      /** Warn the department this many hours before the deadline. */
+      remind_before_hours: z.number().nonnegative().default(2),
+    })
+    .prefault({}),
+  dedupe: z
+    .strictObject({
+      /** Open incidents younger than this are candidates for a merge. */
+      window_hours: z.number().positive().default(72),
+      /** Word-shingle similarity (0..1) above which two texts are one problem. */
+      threshold: z.number().min(0).max(1).default(0.6),
+    })
+    .prefault({}),
+  sources: z.array(source).default([]),
+  chats: z
+    .strictObject({
+      moderators: chatId.optional(),
+      press: chatId.optional(),
+      managers: chatId.optional(),
+      admins: chatId.optional(),
+    })
+    .prefault({}),
+  schedule: z
+    .strictObject({
+      /** cron: poll due sources. */
+      poll: z.string().default('* * * * *'),
+      /** cron: remind and escalate deadlines. */
+      deadlines: z.string().default('*/10 * * * *'),
+      /** cron: weekly report to managers (Monday 09:00). */
+      weekly_report: z.string().default('0 9 * * 1'),
+      /** cron: retrain the model on moderators' labels. */
+      retrain: z.string().default('0 3 * * *'),
+    })
+    .prefault({}),
+});
+
+export type Installation = z.infer<typeof installationSchema>;
+export type DepartmentConfig = z.infer<typeof department>;
+export type TopicConfig = z.infer<typeof topic>;
+export type PlaceConfig = z.infer<typeof place>;
+export type RoutingRuleConfig = z.infer<typeof routingRule>;
+export type SourceConfig = z.infer<typeof source>;
+
+export class ConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Formats the first zod issue as one line: `<file>: <key.path>: <what was expected>`. */
+export function describeIssue(where: string, error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return `${where}: invalid`;
+  const path = issue.path.length ? issue.path.map(String).join('.') : '(root)';
+  return `${where}: ${path}: ${issue.message}`;
+}
+
+/** Validates a parsed YAML/JSON object; throws ConfigError with a one-line message. */
+export function parseInstallation(data: unknown, where = 'config'): Installation {
+  const result = installationSchema.safeParse(data);
+  if (!result.success) throw new ConfigError(describeIssue(where, result.error), { cause: result.error });
+  const cfg = result.data;
+  checkReferences(cfg, where);
+  return cfg;
+}
+
+function checkReferences(cfg: Installation, where: string): void {
+  const codes = new Set(cfg.departments.map((d) => d.code));
+  const fail = (path: string, value: string) => {
+    throw new ConfigError(`${where}: ${path}: unknown department "${value}" (known: ${[...codes].join(', ')})`);
+  };
+  if (!codes.has(cfg.default_department)) fail('default_department', cfg.default_department);
+  cfg.topics.forEach((t, i) => t.department && !codes.has(t.department) && fail(`topics.${i}.department`, t.department));
+  cfg.routing.forEach((r, i) => !codes.has(r.department) && fail(`routing.${i}.department`, r.department));
+  for (const key of ['districts', 'settlements'] as const) {
+    cfg.territory[key].forEach(
+      (p, i) => p.department && !codes.has(p.department) && fail(`territory.${key}.${i}.department`, p.department),
+    );
+  }
+  if (!isValidTimeZone(cfg.timezone)) throw new ConfigError(`${where}: timezone: unknown time zone "${cfg.timezone}"`);
+}
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads and validates the installation YAML at `path`. */
+export function loadInstallation(path: string): Installation {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(`${path}: cannot read the installation config (OTKLIK_CONFIG)`, { cause });
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (cause) {
+    throw new ConfigError(`${path}: not valid YAML: ${(cause as Error).message.split('\n')[0]}`, { cause });
+  }
+  return parseInstallation(data, path);
+}

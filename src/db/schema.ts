@@ -1,0 +1,244 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  real,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** Something to poll: one row per configured source, with its durable cursor and lease. */
+export const sources = pgTable(
+  'sources',
+  {
+    id: serial('id').primaryKey(),
+    channel: text('channel').notNull(),
+    kind: text('kind').notNull(),
+    reference: text('reference').notNull(),
+    name: text('name'),
+    enabled: boolean('enabled').notNull().default(true),
+    options: jsonb('options').$type<Record<string, unknown>>().notNull().default({}),
+    intervalSec: integer('interval_sec').notNull().default(300),
+    cursor: text('cursor'),
+    /** ok | backoff | broken */
+    status: text('status').notNull().default('ok'),
+    backoffUntil: ts('backoff_until'),
+    failures: integer('failures').notNull().default(0),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: ts('lease_until'),
+    lastPollAt: ts('last_poll_at'),
+    lastSuccessAt: ts('last_success_at'),
+    lastError: text('last_error'),
+    lastErrorAt: ts('last_error_at'),
+    postsSeen: integer('posts_seen').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('sources_channel_kind_ref').on(t.channel, t.kind, t.reference)],
+);
+
+/** Every post and comment read, exactly once per channel + external id. */
+export const posts = pgTable(
+  'posts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    channel: text('channel').notNull(),
+    externalId: text('external_id').notNull(),
+    sourceId: integer('source_id').references(() => sources.id),
+    kind: text('kind').notNull().default('post'),
+    parentExternalId: text('parent_external_id'),
+    repostOfExternalId: text('repost_of_external_id'),
+    authorId: text('author_id'),
+    authorName: text('author_name'),
+    url: text('url'),
+    text: text('text').notNull(),
+    publishedAt: ts('published_at').notNull(),
+    fetchedAt: ts('fetched_at').notNull(),
+    raw: jsonb('raw'),
+    replyTarget: jsonb('reply_target').$type<Record<string, string | number | boolean | null>>(),
+    /** complaint | question | request | suggestion | thanks | noise; null until processed. */
+    decidedKind: text('decided_kind'),
+    incidentId: integer('incident_id'),
+    /** Set in the same transaction as the incident decision: null = still to process. */
+    processedAt: ts('processed_at'),
+    processError: text('process_error'),
+  },
+  (t) => [
+    uniqueIndex('posts_channel_external').on(t.channel, t.externalId),
+    index('posts_unprocessed').on(t.id).where(sql`processed_at is null`),
+    index('posts_incident').on(t.incidentId),
+  ],
+);
+
+export const departments = pgTable('departments', {
+  id: serial('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  chatId: text('chat_id'),
+  active: boolean('active').notNull().default(true),
+});
+
+export const topics = pgTable(
+  'topics',
+  {
+    id: serial('id').primaryKey(),
+    groupName: text('group_name').notNull(),
+    name: text('name').notNull(),
+    departmentCode: text('department_code'),
+    priority: text('priority').notNull().default('normal'),
+    slaHours: real('sla_hours'),
+  },
+  (t) => [uniqueIndex('topics_group_name').on(t.groupName, t.name)],
+);
+
+/** One problem, possibly reported by several posts. */
+export const incidents = pgTable(
+  'incidents',
+  {
+    id: serial('id').primaryKey(),
+    /** Human number shown in the bot and reports (№ 123). */
+    number: integer('number').notNull().unique(),
+    status: text('status').notNull(),
+    kind: text('kind').notNull(),
+    topic: text('topic'),
+    topicGroup: text('topic_group'),
+    departmentCode: text('department_code'),
+    territory: text('territory'),
+    priority: text('priority').notNull().default('normal'),
+    confidence: real('confidence'),
+    classifiedBy: text('classified_by'),
+    needsReview: boolean('needs_review').notNull().default(false),
+    routeReason: text('route_reason'),
+    channel: text('channel').notNull(),
+    firstPostId: bigint('first_post_id', { mode: 'number' }).notNull(),
+    postsCount: integer('posts_count').notNull().default(1),
+    summary: text('summary').notNull(),
+    isRepeat: boolean('is_repeat').notNull().default(false),
+    repeatOf: integer('repeat_of'),
+    duplicateOf: integer('duplicate_of'),
+    rejectReason: text('reject_reason'),
+    redirectedTo: text('redirected_to'),
+    outcome: text('outcome'),
+    detectedAt: ts('detected_at').notNull(),
+    deadlineAt: ts('deadline_at'),
+    followupDeadlineAt: ts('followup_deadline_at'),
+    firstResponseAt: ts('first_response_at'),
+    answeredAt: ts('answered_at'),
+    closedAt: ts('closed_at'),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    index('incidents_status').on(t.status),
+    index('incidents_detected').on(t.detectedAt),
+    index('incidents_department').on(t.departmentCode),
+  ],
+);
+
+/** Every change of an incident: who, when, what. Reports are computed from these. */
+export const incidentEvents = pgTable(
+  'incident_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    at: ts('at').notNull(),
+    /** `system`, `pipeline`, `user:<telegram id>`, `job:<name>` */
+    actor: text('actor').notNull(),
+    type: text('type').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('incident_events_incident').on(t.incidentId), index('incident_events_at').on(t.at)],
+);
+
+/** Staff who may act in the bot. Only invited users act. */
+export const users = pgTable('users', {
+  id: serial('id').primaryKey(),
+  telegramId: bigint('telegram_id', { mode: 'number' }).unique(),
+  name: text('name'),
+  /** admin | moderator | department | press | manager */
+  role: text('role').notNull(),
+  departmentCode: text('department_code'),
+  active: boolean('active').notNull().default(true),
+  inviteCode: text('invite_code').unique(),
+  invitedAt: ts('invited_at').notNull().defaultNow(),
+});
+
+/** Training data: imported history and every moderator decision. */
+export const labels = pgTable(
+  'labels',
+  {
+    id: serial('id').primaryKey(),
+    text: text('text').notNull(),
+    kind: text('kind'),
+    topic: text('topic'),
+    departmentCode: text('department_code'),
+    /** import | moderator */
+    origin: text('origin').notNull(),
+    incidentId: integer('incident_id'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [index('labels_incident').on(t.incidentId)],
+);
+
+/** Answers published (or to be published) back into the network. */
+export const replies = pgTable(
+  'replies',
+  {
+    id: serial('id').primaryKey(),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    postId: bigint('post_id', { mode: 'number' }),
+    text: text('text').notNull(),
+    isInterim: boolean('is_interim').notNull().default(false),
+    /** pending | published | failed */
+    status: text('status').notNull().default('pending'),
+    /** Stable across retries; sent to the network (VK guid / random_id). */
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    externalId: text('external_id'),
+    url: text('url'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull(),
+    publishedAt: ts('published_at'),
+  },
+  (t) => [index('replies_incident').on(t.incidentId)],
+);
+
+/** Trained classifier models; the newest active one is loaded at start. */
+export const classifierModels = pgTable('classifier_models', {
+  id: serial('id').primaryKey(),
+  version: integer('version').notNull(),
+  trainedAt: ts('trained_at').notNull(),
+  samples: integer('samples').notNull(),
+  metrics: jsonb('metrics').$type<Record<string, unknown>>(),
+  /** Serialized model (JSON). */
+  data: text('data').notNull(),
+  active: boolean('active').notNull().default(true),
+});
+
+/** LLM answers by text hash, so the same text never costs twice. */
+export const llmCache = pgTable('llm_cache', {
+  key: text('key').primaryKey(),
+  model: text('model').notNull(),
+  response: jsonb('response').notNull(),
+  createdAt: ts('created_at').notNull(),
+});
+
+/** Once-only notices (e.g. "source broken" to admins) and other small durable flags. */
+export const notices = pgTable('notices', {
+  key: text('key').primaryKey(),
+  createdAt: ts('created_at').notNull(),
+});

@@ -1,0 +1,31 @@
+/** Incident kinds (need an answer) and non-incidents. */
+export const INCIDENT_KINDS = ['complaint', 'question', 'request', 'suggestion'] as const;
+export const KINDS = [...INCIDENT_KINDS, 'thanks', 'noise'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export function isIncidentKind(kind: Kind): boolean {
+  return (INCIDENT_KINDS as readonly string[]).includes(kind);
+}
+
+/** Who made a decision. */
+export type ClassifiedBy = 'model' | 'llm' | 'rules' | 'moderator' | 'none';
+
+export interface Classification {
+  kind: Kind;
+  /** Topic name exactly as in the installation's taxonomy, or null when unknown. */
+  topic: string | null;
+  /** Department code suggested by the classifier (routing may override), or null. */
+  department?: string | null;
+  /** 0..1, the classifier's confidence in the topic (kind for non-incidents). */
+  confidence: number;
+  by: ClassifiedBy;
+  /** True when nothing was sure: moderators must look before routing is trusted. */
+  needsReview: boolean;
+  /** One line for moderators: why this decision. */
+  explanation?: string;
+}
+
+/** Anything that classifies a normalized text. Never throws for bad text. */
+export interface Classifier {
+  classify(text: string): Promise<Classification>;
+}
