@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    // PGlite is memory-hungry and slow to start; two workers fit the 2-core CI machine.
+    maxWorkers: 2,
+  },
+});
