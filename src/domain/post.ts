@@ -14,6 +14,8 @@ export type ReplyTarget = Record<string, string | number | boolean | null>;
 
 /** A post or comment as an adapter read it, before normalization and storage. */
 export interface RawPost {
+  /** The network the post came from, when it differs from the adapter's own (file imports). */
+  channel?: Channel;
   /** Unique inside the channel: VK `-1_5`, `-1_5_c77`; Telegram `-100123/45`; OK topic id. */
   externalId: string;
   kind: PostKind;
