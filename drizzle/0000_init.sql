@@ -1,3 +1,4 @@
+CREATE SEQUENCE "public"."incident_number_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
 CREATE TABLE "classifier_models" (
 	"id" serial PRIMARY KEY NOT NULL,
 	"version" integer NOT NULL,
@@ -30,7 +31,7 @@ CREATE TABLE "incident_events" (
 --> statement-breakpoint
 CREATE TABLE "incidents" (
 	"id" serial PRIMARY KEY NOT NULL,
-	"number" integer NOT NULL,
+	"number" integer DEFAULT nextval('incident_number_seq') NOT NULL,
 	"status" text NOT NULL,
 	"kind" text NOT NULL,
 	"topic" text,

@@ -6,6 +6,7 @@ import {
   index,
   integer,
   jsonb,
+  pgSequence,
   pgTable,
   real,
   serial,
@@ -99,13 +100,19 @@ export const topics = pgTable(
   (t) => [uniqueIndex('topics_group_name').on(t.groupName, t.name)],
 );
 
+/** Human incident numbers: one sequence, safe with several instances on one Postgres. */
+export const incidentNumberSeq = pgSequence('incident_number_seq', { startWith: 1 });
+
 /** One problem, possibly reported by several posts. */
 export const incidents = pgTable(
   'incidents',
   {
     id: serial('id').primaryKey(),
     /** Human number shown in the bot and reports (№ 123). */
-    number: integer('number').notNull().unique(),
+    number: integer('number')
+      .notNull()
+      .unique()
+      .default(sql`nextval('incident_number_seq')`),
     status: text('status').notNull(),
     kind: text('kind').notNull(),
     topic: text('topic'),
