@@ -1,0 +1,159 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { notices, sources } from '../db/schema.js';
+import type { Channel } from '../domain/post.js';
+import { SourceError, type ChannelAdapter, type PollOutcome, type PollRequest, type SourceRef } from '../domain/source.js';
+import type { Logger } from '../log.js';
+import type { Notifier } from '../notify.js';
+import type { PipelineStep } from './process.js';
+import { storePosts } from './store.js';
+
+export interface PollerDeps {
+  db: Db;
+  adapters: ReadonlyMap<Channel, ChannelAdapter>;
+  clock: Clock;
+  log: Logger;
+  notifier: Notifier;
+  /** This instance's name in leases. */
+  instance: string;
+  /** How long a claimed source stays ours if we die mid-poll. */
+  leaseMs?: number;
+  faults?: (step: PipelineStep) => void;
+}
+
+export interface PollCycleStats {
+  polled: number;
+  failed: number;
+  newPosts: number;
+}
+
+type SourceRow = typeof sources.$inferSelect;
+
+const BROKEN_RETRY_MS = 6 * 3_600_000;
+const MAX_RETRY_BACKOFF_MS = 15 * 60_000;
+
+/**
+ * Polls due sources once: claims them with a lease (one instance per source),
+ * asks each adapter (batched where it can), stores posts, and only then moves
+ * each source's cursor. A failing source is paused or marked broken; the others go on.
+ */
+export function createPoller(deps: PollerDeps) {
+  const leaseMs = deps.leaseMs ?? 10 * 60_000;
+
+  async function claimDue(force: boolean, onlyIds?: number[]): Promise<SourceRow[]> {
+    const now = deps.clock.now();
+    const due = force
+      ? sql`true`
+      : sql`(${sources.lastPollAt} is null or ${sources.lastPollAt} + make_interval(secs => ${sources.intervalSec}) <= ${now})
+            and (${sources.backoffUntil} is null or ${sources.backoffUntil} <= ${now})`;
+    const ids = onlyIds?.length ? sql`and ${sources.id} in (${sql.join(onlyIds.map((i) => sql`${i}`), sql`, `)})` : sql``;
+    const candidates = sql`select ${sources.id} from ${sources}
+      where ${sources.enabled} and ${due} ${ids}
+        and (${sources.leaseUntil} is null or ${sources.leaseUntil} < ${now})
+      order by ${sources.lastPollAt} nulls first
+      for update skip locked`;
+    return deps.db
+      .update(sources)
+      .set({ leaseOwner: deps.instance, leaseUntil: new Date(now.getTime() + leaseMs) })
+      .where(sql`${sources.id} in (${candidates})`)
+      .returning();
+  }
+
+  async function pollAdapter(adapter: ChannelAdapter, rows: SourceRow[]): Promise<PollOutcome[]> {
+    const requests: PollRequest[] = rows.map((r) => ({ source: toRef(r), cursor: r.cursor }));
+    if (adapter.pollBatch && requests.length > 1) {
+      try {
+        return await adapter.pollBatch(requests);
+      } catch (err) {
+        return requests.map((r) => ({ ok: false as const, sourceId: r.source.id, error: asSourceError(err) }));
+      }
+    }
+    const out: PollOutcome[] = [];
+    for (const r of requests) {
+      try {
+        out.push({ ok: true, sourceId: r.source.id, ...(await adapter.poll(r.source, r.cursor)) });
+      } catch (err) {
+        out.push({ ok: false, sourceId: r.source.id, error: asSourceError(err) });
+      }
+    }
+    return out;
+  }
+
+  async function settle(row: SourceRow, outcome: PollOutcome, stats: PollCycleStats): Promise<void> {
+    const now = deps.clock.now();
+    if (outcome.ok) {
+      const inserted = await storePosts(deps.db, row.id, row.channel as Channel, outcome.posts, now);
+      deps.faults?.('stored');
+      // The cursor moves only now that its posts are committed.
+      await deps.db
+        .update(sources)
+        .set({ cursor: outcome.cursor, lastPollAt: now, lastSuccessAt: now, status: 'ok', failures: 0, backoffUntil: null, lastError: null, postsSeen: sql`${sources.postsSeen} + ${inserted}`, leaseOwner: null, leaseUntil: null })
+        .where(eq(sources.id, row.id));
+      await deps.db.delete(notices).where(eq(notices.key, brokenKey(row.id)));
+      stats.polled++;
+      stats.newPosts += inserted;
+      return;
+    }
+    stats.failed++;
+    await recordFailure(row, outcome.error, now);
+  }
+
+  async function recordFailure(row: SourceRow, error: SourceError, now: Date): Promise<void> {
+    const failures = row.failures + 1;
+    const wait =
+      error.kind === 'broken'
+        ? BROKEN_RETRY_MS
+        : error.kind === 'backoff'
+          ? (error.details.retryAfterMs ?? 60_000)
+          : Math.min(MAX_RETRY_BACKOFF_MS, 15_000 * 2 ** Math.min(failures - 1, 6)) * (0.75 + Math.random() / 2);
+    await deps.db
+      .update(sources)
+      .set({ status: error.kind === 'retry' ? 'ok' : error.kind, failures, lastPollAt: now, lastError: error.message, lastErrorAt: now, backoffUntil: new Date(now.getTime() + wait), leaseOwner: null, leaseUntil: null })
+      .where(eq(sources.id, row.id));
+    deps.log.warn({ sourceId: row.id, channel: row.channel, kind: error.kind, code: error.details.code, err: error.message }, 'source poll failed');
+    if (error.kind === 'broken') await tellAdminsOnce(row, error, now);
+  }
+
+  async function tellAdminsOnce(row: SourceRow, error: SourceError, now: Date): Promise<void> {
+    const fresh = await deps.db.insert(notices).values({ key: brokenKey(row.id), createdAt: now }).onConflictDoNothing().returning();
+    if (!fresh.length) return;
+    const name = row.name ?? `${row.channel}:${row.kind}:${row.reference}`;
+    await deps.notifier.toAdmins(`⚠️ Источник «${name}» перестал читаться: ${error.message}. Остальные источники работают.`).catch((err) => deps.log.error({ err }, 'cannot notify admins'));
+  }
+
+  return {
+    /** One cycle. `force` ignores intervals and backoff (CLI `poll --once`). */
+    async pollOnce(opts: { force?: boolean; sourceIds?: number[] } = {}): Promise<PollCycleStats> {
+      const stats: PollCycleStats = { polled: 0, failed: 0, newPosts: 0 };
+      const rows = await claimDue(opts.force ?? false, opts.sourceIds);
+      const byChannel = new Map<string, SourceRow[]>();
+      for (const r of rows) byChannel.set(r.channel, [...(byChannel.get(r.channel) ?? []), r]);
+      await Promise.all(
+        [...byChannel].map(async ([channel, group]) => {
+          const adapter = deps.adapters.get(channel as Channel);
+          const outcomes = adapter
+            ? await pollAdapter(adapter, group)
+            : group.map((r) => ({ ok: false as const, sourceId: r.id, error: new SourceError('broken', `канал «${channel}» не настроен: нет токена или адаптера`) }));
+          const byId = new Map(group.map((r) => [r.id, r]));
+          for (const o of outcomes) await settle(byId.get(o.sourceId)!, o, stats);
+        }),
+      );
+      return stats;
+    },
+  };
+}
+
+function brokenKey(sourceId: number): string {
+  return `source-broken:${sourceId}`;
+}
+
+function toRef(r: SourceRow): SourceRef {
+  return { id: r.id, channel: r.channel as Channel, kind: r.kind, reference: r.reference, options: r.options ?? {} };
+}
+
+function asSourceError(err: unknown): SourceError {
+  if (err instanceof SourceError) return err;
+  return new SourceError('retry', err instanceof Error ? err.message : String(err), { cause: err });
+}
+

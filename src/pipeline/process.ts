@@ -1,0 +1,180 @@
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { Installation } from '../config/installation.js';
+import type { Db } from '../db/client.js';
+import { incidentEvents, incidents, posts, sources } from '../db/schema.js';
+import { isIncidentKind, type Classification, type Classifier } from '../domain/classification.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import { route } from '../routing/route.js';
+import { territoryLabel, type Gazetteer } from '../routing/territory.js';
+import type { DedupeIndex } from './dedupe-index.js';
+import { summarize } from './normalize.js';
+
+/** Named points between steps; tests throw there to simulate a crash. */
+export type PipelineStep = 'stored' | 'classified' | 'decided' | 'cursor';
+
+export interface ProcessDeps {
+  db: Db;
+  installation: Installation;
+  classifier: Classifier;
+  gazetteer: Gazetteer;
+  dedupe: DedupeIndex;
+  /** Deadline for the first answer: `hours` of SLA counted from `from`. */
+  deadline: (from: Date, hours: number) => Date;
+  clock: Clock;
+  log: Logger;
+  faults?: (step: PipelineStep) => void;
+}
+
+export interface ProcessStats {
+  processed: number;
+  incidents: number;
+  merged: number;
+  notIncidents: number;
+}
+
+type PostRow = typeof posts.$inferSelect;
+
+const UNSURE: Classification = { kind: 'complaint', topic: null, confidence: 0, by: 'none', needsReview: true, explanation: 'классификатор недоступен' };
+
+/**
+ * Processes stored posts that have no decision yet, oldest first, each in its
+ * own transaction: a crash leaves every post either fully decided or untouched.
+ */
+export async function processPending(deps: ProcessDeps, limit = 1000): Promise<ProcessStats> {
+  const stats: ProcessStats = { processed: 0, incidents: 0, merged: 0, notIncidents: 0 };
+  for (;;) {
+    const batch = await deps.db.select().from(posts).where(isNull(posts.processedAt)).orderBy(asc(posts.id)).limit(Math.min(limit, 200));
+    if (batch.length === 0) break;
+    for (const post of batch) {
+      const outcome = await processPost(deps, post);
+      stats.processed++;
+      if (outcome === 'incident') stats.incidents++;
+      else if (outcome === 'merged') stats.merged++;
+      else if (outcome === 'other') stats.notIncidents++;
+    }
+    if (stats.processed >= limit) break;
+  }
+  return stats;
+}
+
+async function classifySafely(deps: ProcessDeps, post: PostRow): Promise<Classification> {
+  if (!post.text.trim()) return { ...UNSURE, kind: 'noise', explanation: 'пустой текст' };
+  try {
+    return await deps.classifier.classify(post.text);
+  } catch (err) {
+    deps.log.warn({ err, postId: post.id }, 'classifier failed; the post goes to moderators');
+    return UNSURE;
+  }
+}
+
+async function isSearchSource(db: Db, sourceId: number | null): Promise<boolean> {
+  if (sourceId === null) return false;
+  const [s] = await db.select({ kind: sources.kind }).from(sources).where(eq(sources.id, sourceId));
+  return s?.kind === 'search';
+}
+
+export async function processPost(deps: ProcessDeps, post: PostRow): Promise<'incident' | 'merged' | 'other' | 'skipped'> {
+  const { db, clock } = deps;
+  let cls = await classifySafely(deps, post);
+  if (isIncidentKind(cls.kind) && (await isSearchSource(db, post.sourceId)) && !deps.gazetteer.isRelevant(post.text)) {
+    cls = { ...cls, kind: 'noise', explanation: 'не о нашей территории' };
+  }
+  deps.faults?.('classified');
+  const now = clock.now();
+  if (!isIncidentKind(cls.kind)) {
+    const done = await db
+      .update(posts)
+      .set({ processedAt: now, decidedKind: cls.kind })
+      .where(and(eq(posts.id, post.id), isNull(posts.processedAt)))
+      .returning({ id: posts.id });
+    return done.length ? 'other' : 'skipped';
+  }
+  const target = await mergeTarget(deps, post, cls, now);
+  const result = await db.transaction(async (tx) => {
+    const [fresh] = await tx.select({ processedAt: posts.processedAt }).from(posts).where(eq(posts.id, post.id)).for('update');
+    if (!fresh || fresh.processedAt) return { outcome: 'skipped' as const, id: 0 };
+    let incidentId: number;
+    if (target?.open) {
+      incidentId = target.incidentId;
+      await tx.update(incidents).set({ postsCount: sql`${incidents.postsCount} + 1`, updatedAt: now }).where(eq(incidents.id, incidentId));
+      await tx.insert(incidentEvents).values({ incidentId, at: now, actor: 'pipeline', type: 'merged', data: { postId: post.id, via: target.via } });
+    } else {
+      incidentId = await openIncident(deps, tx as unknown as Db, post, cls, now, target?.incidentId ?? null);
+    }
+    deps.faults?.('decided');
+    await tx.update(posts).set({ processedAt: now, decidedKind: cls.kind, incidentId }).where(eq(posts.id, post.id));
+    return { outcome: target?.open ? ('merged' as const) : ('incident' as const), id: incidentId };
+  });
+  if (result.outcome === 'incident') deps.dedupe.add(result.id, post.text, cls.topic, now);
+  return result.outcome;
+}
+
+async function mergeTarget(deps: ProcessDeps, post: PostRow, cls: Classification, now: Date) {
+  // A repost of a post we already turned into an incident is that incident.
+  if (post.repostOfExternalId) {
+    const [orig] = await deps.db
+      .select({ incidentId: posts.incidentId, status: incidents.status })
+      .from(posts)
+      .innerJoin(incidents, eq(incidents.id, posts.incidentId))
+      .where(and(eq(posts.channel, post.channel), eq(posts.externalId, post.repostOfExternalId)));
+    if (orig?.incidentId) {
+      const open = ['new', 'assigned', 'in_work', 'interim'].includes(orig.status);
+      return { incidentId: orig.incidentId, open, via: 'repost' };
+    }
+  }
+  const match = await deps.dedupe.find(post.text, cls.topic, now);
+  return match ? { ...match, via: 'similar' } : null;
+}
+
+async function openIncident(deps: ProcessDeps, tx: Db, post: PostRow, cls: Classification, now: Date, repeatOf: number | null): Promise<number> {
+  const cfg = deps.installation;
+  const topic = cls.topic ? cfg.topics.find((t) => t.name === cls.topic) : undefined;
+  const territory = deps.gazetteer.find(post.text);
+  const decision = route(cfg, { text: post.text, topic: topic?.name ?? null, suggested: cls.department ?? null, territory });
+  const slaHours = topic?.sla_hours ?? cfg.sla.default_hours;
+  const [row] = await tx
+    .insert(incidents)
+    .values({
+      status: 'new',
+      kind: cls.kind,
+      topic: topic?.name ?? null,
+      topicGroup: topic?.group ?? null,
+      departmentCode: decision.department,
+      territory: territoryLabel(territory),
+      priority: topic?.priority ?? 'normal',
+      confidence: cls.confidence,
+      classifiedBy: cls.by,
+      needsReview: cls.needsReview || !topic,
+      routeReason: decision.reason,
+      channel: post.channel,
+      firstPostId: post.id,
+      summary: summarize(post.text),
+      isRepeat: repeatOf !== null,
+      repeatOf,
+      detectedAt: now,
+      deadlineAt: deps.deadline(now, slaHours),
+      updatedAt: now,
+    })
+    .returning({ id: incidents.id });
+  const incidentId = row!.id;
+  await tx.insert(incidentEvents).values({
+    incidentId,
+    at: now,
+    actor: 'pipeline',
+    type: 'created',
+    toStatus: 'new',
+    data: {
+      postId: post.id,
+      kind: cls.kind,
+      topic: topic?.name ?? null,
+      confidence: cls.confidence,
+      by: cls.by,
+      department: decision.department,
+      reason: decision.reason,
+      explanation: cls.explanation ?? null,
+      repeatOf,
+    },
+  });
+  return incidentId;
+}
