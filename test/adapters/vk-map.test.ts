@@ -87,7 +87,10 @@ describe('VK references, ids and execute code', () => {
   });
 
   it('builds execute code the fake (and VK) parse back', () => {
-    const calls = [{ method: 'wall.get', params: { owner_id: -1, count: 20 } }, { method: 'newsfeed.search', params: { q: 'яма "Ленина"), {x}' } }];
+    const calls: Array<{ method: string; params: Record<string, string | number> }> = [
+      { method: 'wall.get', params: { owner_id: -1, count: 20 } },
+      { method: 'newsfeed.search', params: { q: 'яма "Ленина"), {x}' } },
+    ];
     const code = buildExecuteCode(calls);
     expect(code).toBe('return [API.wall.get({"owner_id":-1,"count":20}),API.newsfeed.search({"q":"яма \\"Ленина\\"), {x}"})];');
     expect(parseExecuteCode(code)).toEqual([
