@@ -76,6 +76,18 @@ describe('OK adapter: polling a group', () => {
     ]);
   });
 
+  it('picks up a late-indexed topic inside the overlap window once', async () => {
+    fake.addGroup({ id: '825002', name: 'Микрорайон' });
+    fake.addTopic('825002', { text: 'Свежая тема', createdMs: T0 });
+    const ok = adapter({ overlapMs: 30 * 60_000 });
+    const first = await ok.poll(source('825002'), null);
+    fake.addTopic('825002', { text: 'Поздно проиндексированная', createdMs: T0 - 10 * 60_000 });
+    fake.addTopic('825002', { text: 'Слишком старая', createdMs: T0 - 3 * 3600_000 });
+    const second = await ok.poll(source('825002'), first.cursor);
+    expect(second.posts.map((p) => p.text)).toEqual(['Поздно проиндексированная']);
+    expect((await ok.poll(source('825002'), second.cursor)).posts).toEqual([]);
+  });
+
   it('keeps polling a group when one tracked topic was deleted', async () => {
     fake.addGroup({ id: '830003', name: 'Посёлок' });
     const gone = fake.addTopic('830003', { text: 'Тема, которую удалят', createdMs: T0 });
