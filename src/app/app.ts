@@ -1,0 +1,97 @@
+import { hostname } from 'node:os';
+import { systemClock, type Clock } from '../clock.js';
+import { readEnv, type Env } from '../config/env.js';
+import { loadInstallation, type Installation } from '../config/installation.js';
+import { openDb, type Db, type DbHandle } from '../db/client.js';
+import type { Classifier } from '../domain/classification.js';
+import type { Channel } from '../domain/post.js';
+import type { ChannelAdapter } from '../domain/source.js';
+import { createLogger, type Logger } from '../log.js';
+import { createLogNotifier, type Notifier } from '../notify.js';
+import { createDedupeIndex } from '../pipeline/dedupe-index.js';
+import { createPoller } from '../pipeline/poller.js';
+import { processPending, type PipelineStep, type ProcessDeps } from '../pipeline/process.js';
+import { createGazetteer } from '../routing/territory.js';
+import { createWorkCalendar, loadCalendar, type WorkCalendar } from '../sla/calendar.js';
+import { computeDeadline } from '../sla/deadline.js';
+import { createPipelineClassifier } from './classifier.js';
+import { syncConfig } from './sync-config.js';
+
+/** Everything a command needs, built once. */
+export interface App {
+  env: Env;
+  installation: Installation;
+  db: Db;
+  dbHandle: DbHandle;
+  log: Logger;
+  clock: Clock;
+  calendar: WorkCalendar;
+  classifier: Classifier;
+  notifier: Notifier;
+  adapters: ReadonlyMap<Channel, ChannelAdapter>;
+  pipeline: ProcessDeps;
+  poller: ReturnType<typeof createPoller>;
+  /** Decide every stored post that has no decision yet. */
+  processPending(limit?: number): ReturnType<typeof processPending>;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  env?: Env;
+  installation?: Installation;
+  clock?: Clock;
+  log?: Logger;
+  /** Overrides the database location (tests: `memory://`). */
+  dataDir?: string;
+  databaseUrl?: string;
+  createAdapters?: (deps: { env: Env; log: Logger; clock: Clock; installation: Installation }) => Map<Channel, ChannelAdapter>;
+  classifier?: Classifier;
+  notifier?: Notifier;
+  faults?: (step: PipelineStep) => void;
+}
+
+export async function createApp(opts: AppOptions = {}): Promise<App> {
+  const env = opts.env ?? readEnv();
+  const installation = opts.installation ?? loadInstallation(env.OTKLIK_CONFIG);
+  const log = opts.log ?? createLogger({ level: env.LOG_LEVEL });
+  const clock = opts.clock ?? systemClock;
+  const dbHandle = await openDb({ url: opts.databaseUrl ?? env.DATABASE_URL, dataDir: opts.dataDir ?? env.OTKLIK_DATA_DIR });
+  const db = dbHandle.db;
+  await syncConfig(db, installation);
+
+  const calendar = createWorkCalendar({
+    timezone: installation.timezone,
+    workStart: installation.sla.work_start,
+    workEnd: installation.sla.work_end,
+    data: loadCalendar(),
+    onUncoveredYear: (year) => log.warn({ year }, 'the production calendar has no data for this year: deadlines count weekends and fixed holidays only; add config/calendar/ru-<year>.json'),
+  });
+  const classifier = opts.classifier ?? (await createPipelineClassifier({ installation, db, env, log, clock }));
+  const notifier = opts.notifier ?? createLogNotifier(log);
+  const adapters = opts.createAdapters?.({ env, log, clock, installation }) ?? new Map();
+  const pipeline: ProcessDeps = {
+    db,
+    installation,
+    classifier,
+    gazetteer: createGazetteer(installation.territory),
+    dedupe: createDedupeIndex(db, { windowHours: installation.dedupe.window_hours, threshold: installation.dedupe.threshold }),
+    deadline: (from, hours) => computeDeadline({ from, hours, mode: installation.sla.mode }, calendar),
+    clock,
+    log,
+    ...(opts.faults ? { faults: opts.faults } : {}),
+  };
+  const poller = createPoller({
+    db,
+    adapters,
+    clock,
+    log,
+    notifier,
+    instance: env.OTKLIK_INSTANCE ?? `${hostname()}:${process.pid}`,
+    ...(opts.faults ? { faults: opts.faults } : {}),
+  });
+  return {
+    env, installation, db, dbHandle, log, clock, calendar, classifier, notifier, adapters, pipeline, poller,
+    processPending: (limit) => processPending(pipeline, limit),
+    close: () => dbHandle.close(),
+  };
+}

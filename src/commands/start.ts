@@ -1,0 +1,25 @@
+import type { App } from '../app/app.js';
+import { startSchedules } from '../jobs/schedule.js';
+import type { CommandDeps } from './types.js';
+
+/** `otklik start`: runs pollers and schedules until SIGINT/SIGTERM. */
+export async function startCommand(deps: CommandDeps & { app: App }): Promise<number> {
+  const { app } = deps;
+  // Decide anything a previous run stored but did not finish.
+  await app.processPending(Number.MAX_SAFE_INTEGER);
+  const schedules = startSchedules(app);
+  app.log.info({ sources: app.installation.sources.filter((s) => s.enabled).length, db: app.dbHandle.driver }, 'otklik started');
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      app.log.info({ signal }, 'stopping');
+      schedules.stop();
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}

@@ -1,0 +1,58 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import { DateTime } from 'luxon';
+import type { App } from '../app/app.js';
+import { buildPeriodReport } from '../reports/period.js';
+import { renderReportText } from '../reports/text.js';
+import { markOverdue } from './overdue.js';
+
+/** A job body; errors are logged, never thrown into cron. */
+type Job = () => Promise<void>;
+
+/**
+ * Starts the cron schedules of the installation: polling, deadlines, the weekly
+ * report, retraining. A job still running when its next tick comes is skipped.
+ */
+export function startSchedules(app: App, extra: Record<string, { cron: string; run: Job }> = {}): { stop(): void } {
+  const s = app.installation.schedule;
+  const tz = app.installation.timezone;
+  const jobs: Record<string, { cron: string; run: Job }> = {
+    poll: { cron: s.poll, run: async () => void (await app.poller.pollOnce(), await app.processPending()) },
+    deadlines: {
+      cron: s.deadlines,
+      run: async () => {
+        const ids = await markOverdue(app.db, app.clock.now());
+        if (ids.length) app.log.info({ count: ids.length }, 'incidents became overdue');
+      },
+    },
+    weekly_report: {
+      cron: s.weekly_report,
+      run: async () => {
+        const to = DateTime.fromJSDate(app.clock.now(), { zone: tz }).startOf('week');
+        const report = await buildPeriodReport(app.db, to.minus({ weeks: 1 }).toJSDate(), to.toJSDate(), app.clock.now());
+        await app.notifier.toManagers(renderReportText(report, tz, app.installation.territory.name));
+      },
+    },
+    ...extra,
+  };
+  const tasks: ScheduledTask[] = [];
+  for (const [name, job] of Object.entries(jobs)) {
+    let running = false;
+    const task = cron.schedule(
+      job.cron,
+      async () => {
+        if (running) return app.log.warn({ job: name }, 'previous run still going; tick skipped');
+        running = true;
+        try {
+          await job.run();
+        } catch (err) {
+          app.log.error({ err, job: name }, 'job failed');
+        } finally {
+          running = false;
+        }
+      },
+      { timezone: tz, name },
+    );
+    tasks.push(task);
+  }
+  return { stop: () => tasks.forEach((t) => t.stop()) };
+}
