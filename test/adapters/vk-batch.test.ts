@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SourceRef } from '../../src/domain/source.js';
 import { setupVk, source } from './vk-helpers.js';
 
 let env: Awaited<ReturnType<typeof setupVk>>;
@@ -10,7 +11,7 @@ afterAll(() => env.fake.close());
 describe('VK pollBatch through execute (acceptance numbers)', () => {
   it('1,000 walls × 20 new posts: ≤ 45 requests, 20,000 distinct posts', async () => {
     const { fake, adapter } = env;
-    const sources = [];
+    const sources: SourceRef[] = [];
     for (let g = 1; g <= 1000; g++) {
       fake.addCommunity({ id: 10_000 + g });
       for (let i = 0; i < 20; i++) fake.addPost(10_000 + g, { text: `Жалоба ${i} из сообщества ${g}` });
@@ -29,7 +30,7 @@ describe('VK pollBatch through execute (acceptance numbers)', () => {
 
   it('comments under 10 posts of 100 communities: ≤ 45 requests, then unchanged threads are skipped', async () => {
     const { fake, adapter } = env;
-    const sources = [];
+    const sources: SourceRef[] = [];
     for (let g = 1; g <= 100; g++) {
       const gid = 20_000 + g;
       fake.addCommunity({ id: gid });
