@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../../src/clock.js';
-import type { ChannelAdapter, Cursor, PollOutcome, PollRequest, PollResult, SourceRef } from '../../src/domain/source.js';
+import { SourceError, type ChannelAdapter, type Cursor, type PollOutcome, type PollRequest, type PollResult, type SourceRef } from '../../src/domain/source.js';
 import type { Logger } from '../../src/log.js';
 import { createDirectCaller, createMissingTokenCaller, createVkApi, type RetryPolicy, type VkCaller } from './client.js';
 import { readComments } from './comments.js';
@@ -70,7 +70,7 @@ export function createVkAdapter(opts: VkAdapterOptions = {}): ChannelAdapter {
       case 'messages':
         return readMessages(caller, cursor, { groupId: parseGroupId(source.reference, opts.groupId), nowSec: nowSec(), initialLookbackSec: numberOption(o, 'initial_lookback_sec', 86_400, 0, 30 * 86_400), maxPages: 3 });
       default:
-        return Promise.reject(toSourceError(new Error(`unknown VK source kind "${source.kind}"`)));
+        return Promise.reject(new SourceError('broken', `unknown VK source kind "${source.kind}" (expected ${VK_SOURCE_KINDS.join(', ')})`, { code: 'bad_kind' }));
     }
   }
 

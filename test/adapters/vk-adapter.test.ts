@@ -125,3 +125,16 @@ describe('VK search, suggests and messages', () => {
     await expect(bare.poll(source('wall', '1'), null)).rejects.toBeInstanceOf(SourceError);
   });
 });
+
+describe('VK fake wire details', () => {
+  it('answers without access_token with error 5 and groups.getById in the 5.199 shape', async () => {
+    const res = await fetch(`${env.fake.apiBaseUrl}/wall.get`, { method: 'POST', body: new URLSearchParams({ v: '5.199', owner_id: '-99' }) });
+    expect(await res.json()).toMatchObject({ error: { error_code: 5, request_params: expect.arrayContaining([{ key: 'method', value: 'wall.get' }]) } });
+    const own = await fetch(`${env.fake.apiBaseUrl}/groups.getById`, { method: 'POST', body: new URLSearchParams({ v: '5.199', access_token: 'group-token' }) });
+    expect(await own.json()).toMatchObject({ response: { groups: [{ id: 99 }], profiles: [] } });
+  });
+
+  it('an unknown source kind is broken', async () => {
+    await expect(env.adapter.poll(source('stories', '1'), null)).rejects.toMatchObject({ kind: 'broken' });
+  });
+});

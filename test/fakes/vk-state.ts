@@ -163,7 +163,9 @@ export function createVkState(now: () => number) {
       return msg.id;
     },
     'groups.getById': (p) => {
-      const ids = (p.group_ids ?? p.group_id ?? '').split(',').filter(Boolean);
+      // With no ids, a community token means "my community" (vk-io's updates.start relies on it).
+      const own = tokenGroup(p);
+      const ids = (p.group_ids ?? p.group_id ?? (own ? String(own) : '')).split(',').filter(Boolean);
       const groups = ids.map((id) => communities.get(Math.abs(Number(id))) ?? byName.get(id)).map((c) => {
         if (!c) throw bad('group_ids');
         return { id: c.id, name: c.name, screen_name: c.screen_name, is_closed: 0, type: 'group', photo_50: '', photo_100: '', photo_200: '' };
