@@ -43,6 +43,8 @@ export interface AppOptions {
   log?: Logger;
   /** Overrides the database location (tests: `memory://`). */
   dataDir?: string;
+  /** An already open database (tests share one per file); the app will not close it. */
+  db?: DbHandle;
   databaseUrl?: string;
   createAdapters?: (deps: { env: Env; log: Logger; clock: Clock; installation: Installation }) => Map<Channel, ChannelAdapter>;
   classifier?: Classifier;
@@ -55,7 +57,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const installation = opts.installation ?? loadInstallation(env.OTKLIK_CONFIG);
   const log = opts.log ?? createLogger({ level: env.LOG_LEVEL });
   const clock = opts.clock ?? systemClock;
-  const dbHandle = await openDb({ url: opts.databaseUrl ?? env.DATABASE_URL, dataDir: opts.dataDir ?? env.OTKLIK_DATA_DIR });
+  const dbHandle = opts.db ?? (await openDb({ url: opts.databaseUrl ?? env.DATABASE_URL, dataDir: opts.dataDir ?? env.OTKLIK_DATA_DIR }));
   const db = dbHandle.db;
   await syncConfig(db, installation);
 
@@ -69,12 +71,13 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const classifier = opts.classifier ?? (await createPipelineClassifier({ installation, db, env, log, clock }));
   const notifier = opts.notifier ?? createLogNotifier(log);
   const adapters = opts.createAdapters?.({ env, log, clock, installation }) ?? new Map();
+  const gazetteer = createGazetteer(installation.territory);
   const pipeline: ProcessDeps = {
     db,
     installation,
     classifier,
-    gazetteer: createGazetteer(installation.territory),
-    dedupe: createDedupeIndex(db, { windowHours: installation.dedupe.window_hours, threshold: installation.dedupe.threshold }),
+    gazetteer,
+    dedupe: createDedupeIndex(db, gazetteer, { windowHours: installation.dedupe.window_hours, threshold: installation.dedupe.threshold }),
     deadline: (from, hours) => computeDeadline({ from, hours, mode: installation.sla.mode }, calendar),
     clock,
     log,
@@ -92,6 +95,6 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   return {
     env, installation, db, dbHandle, log, clock, calendar, classifier, notifier, adapters, pipeline, poller,
     processPending: (limit) => processPending(pipeline, limit),
-    close: () => dbHandle.close(),
+    close: () => (opts.db ? Promise.resolve() : dbHandle.close()),
   };
 }

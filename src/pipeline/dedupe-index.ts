@@ -2,6 +2,7 @@ import { and, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { incidents, posts } from '../db/schema.js';
 import { isOpen, type Status } from '../domain/status.js';
+import type { Gazetteer } from '../routing/territory.js';
 import { fingerprint, isNearDuplicate, type Fingerprint } from './dedupe.js';
 
 interface Entry extends Fingerprint {
@@ -25,7 +26,8 @@ const REFRESH_MS = 5 * 60_000;
  * compared without a query. Reloaded every few minutes to see incidents other
  * instances opened.
  */
-export function createDedupeIndex(db: Db, opts: { windowHours: number; threshold: number }) {
+export function createDedupeIndex(db: Db, gazetteer: Gazetteer, opts: { windowHours: number; threshold: number }) {
+  const print = (text: string) => fingerprint(text, gazetteer.find(text).street);
   const entries = new Map<number, Entry>();
   let loadedAt = -Infinity;
   const windowMs = opts.windowHours * 3_600_000;
@@ -38,14 +40,14 @@ export function createDedupeIndex(db: Db, opts: { windowHours: number; threshold
       .innerJoin(posts, eq(posts.id, incidents.firstPostId))
       .where(and(gte(incidents.detectedAt, since), inArray(incidents.status, WATCHED)));
     entries.clear();
-    for (const r of rows) entries.set(r.id, { ...fingerprint(r.text), id: r.id, topic: r.topic, status: r.status as Status, detectedAt: r.detectedAt });
+    for (const r of rows) entries.set(r.id, { ...print(r.text), id: r.id, topic: r.topic, status: r.status as Status, detectedAt: r.detectedAt });
     loadedAt = now.getTime();
   }
 
   return {
     async find(text: string, topic: string | null, now: Date): Promise<DedupeMatch | null> {
       if (now.getTime() - loadedAt > REFRESH_MS || now.getTime() < loadedAt) await load(now);
-      const fp = { ...fingerprint(text), topic };
+      const fp = { ...print(text), topic };
       const since = now.getTime() - windowMs;
       let best: Entry | null = null;
       for (const e of entries.values()) {
@@ -58,7 +60,7 @@ export function createDedupeIndex(db: Db, opts: { windowHours: number; threshold
     },
     /** Records an incident this process just created. */
     add(id: number, text: string, topic: string | null, detectedAt: Date): void {
-      entries.set(id, { ...fingerprint(text), id, topic, status: 'new', detectedAt });
+      entries.set(id, { ...print(text), id, topic, status: 'new', detectedAt });
     },
     /** Forget cached state (after status changes made elsewhere). */
     invalidate(): void {

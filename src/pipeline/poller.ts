@@ -25,6 +25,9 @@ export interface PollerDeps {
 export interface PollCycleStats {
   polled: number;
   failed: number;
+  /** Posts the adapters returned (re-reads included). */
+  fetched: number;
+  /** Posts stored for the first time. */
   newPosts: number;
 }
 
@@ -92,6 +95,7 @@ export function createPoller(deps: PollerDeps) {
         .where(eq(sources.id, row.id));
       await deps.db.delete(notices).where(eq(notices.key, brokenKey(row.id)));
       stats.polled++;
+      stats.fetched += outcome.posts.length;
       stats.newPosts += inserted;
       return;
     }
@@ -125,7 +129,7 @@ export function createPoller(deps: PollerDeps) {
   return {
     /** One cycle. `force` ignores intervals and backoff (CLI `poll --once`). */
     async pollOnce(opts: { force?: boolean; sourceIds?: number[] } = {}): Promise<PollCycleStats> {
-      const stats: PollCycleStats = { polled: 0, failed: 0, newPosts: 0 };
+      const stats: PollCycleStats = { polled: 0, failed: 0, fetched: 0, newPosts: 0 };
       const rows = await claimDue(opts.force ?? false, opts.sourceIds);
       const byChannel = new Map<string, SourceRow[]>();
       for (const r of rows) byChannel.set(r.channel, [...(byChannel.get(r.channel) ?? []), r]);
