@@ -18,6 +18,8 @@ export const envSchema = z.object({
 
   VK_TOKEN: z.string().optional(),
   VK_GROUP_TOKEN: z.string().optional(),
+  /** The administration's community id (positive), for replies from the community and its messages. */
+  VK_GROUP_ID: z.coerce.number().int().positive().optional(),
   VK_API_BASE_URL: optionalUrl,
   VK_RPS: z.coerce.number().positive().optional(),
   VK_GROUP_RPS: z.coerce.number().positive().optional(),

@@ -86,6 +86,7 @@ export function createPoller(deps: PollerDeps) {
   async function settle(row: SourceRow, outcome: PollOutcome, stats: PollCycleStats): Promise<void> {
     const now = deps.clock.now();
     if (outcome.ok) {
+      deps.faults?.('fetched');
       const inserted = await storePosts(deps.db, row.id, row.channel as Channel, outcome.posts, now);
       deps.faults?.('stored');
       // The cursor moves only now that its posts are committed.

@@ -11,7 +11,7 @@ import type { DedupeIndex } from './dedupe-index.js';
 import { summarize } from './normalize.js';
 
 /** Named points between steps; tests throw there to simulate a crash. */
-export type PipelineStep = 'stored' | 'classified' | 'decided' | 'cursor';
+export type PipelineStep = 'fetched' | 'stored' | 'classified' | 'decided';
 
 export interface ProcessDeps {
   db: Db;

@@ -89,7 +89,7 @@ describe('pipeline on a real database', () => {
     expect(await counts(h)).toEqual(first);
   });
 
-  it.each<PipelineStep>(['stored', 'classified', 'decided'])('a crash after step "%s" loses and doubles nothing on re-run', async (step) => {
+  it.each<PipelineStep>(['fetched', 'stored', 'classified', 'decided'])('a crash after step "%s" loses and doubles nothing on re-run', async (step) => {
     const clean = await (async () => {
       const a = await app();
       await ingestAll(a);
