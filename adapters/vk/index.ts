@@ -103,6 +103,7 @@ export function createVkAdapter(opts: VkAdapterOptions = {}): ChannelAdapter {
     kinds: VK_SOURCE_KINDS,
     poll: (source, cursor, signal) => (signal?.throwIfAborted(), pollOne(source, cursor)),
     pollBatch,
+    replyRetrySafe: true,
     reply: (target, text, key) =>
       sendReply({ caller: groupApi ? groupCaller : userCaller, groupId: opts.groupId }, target, text, key).catch((err: unknown) => {
         throw toSourceError(err, 'reply');

@@ -55,6 +55,17 @@ export interface ChannelAdapter {
    * `random_id`), so a retried call never posts twice.
    */
   reply?(target: ReplyTarget, text: string, idempotencyKey: string): Promise<ReplyResult>;
+  /**
+   * True when calling `reply` again with the same idempotencyKey can never post
+   * twice (VK `guid` / `random_id`), so a reply whose outcome is unknown after a
+   * crash may simply be sent again. Otherwise such a reply is left for a human.
+   */
+  readonly replyRetrySafe?: boolean;
+}
+
+/** Thrown by `reply` when the message may or may not have been delivered (a timeout after sending). */
+export function isAmbiguousDelivery(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AmbiguousDeliveryError';
 }
 
 /**

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { incidents, posts, replies } from '../db/schema.js';
+import type { Channel } from '../domain/post.js';
+import { isAmbiguousDelivery, SourceError, type ChannelAdapter } from '../domain/source.js';
+import { canTransition, type Status } from '../domain/status.js';
+import { transition } from '../incidents/transition.js';
+import type { Logger } from '../log.js';
+
+/**
+ * Reply states: pending → sending → published; `failed` = the network said no,
+ * safe to try again; `unconfirmed` = it may have been posted (a timeout on a
+ * channel without idempotency keys): a person must look before anything is re-sent.
+ */
+export type ReplyStatus = 'pending' | 'sending' | 'published' | 'failed' | 'unconfirmed';
+
+export interface ReplyPublisherDeps {
+  db: Db;
+  adapters: ReadonlyMap<Channel, ChannelAdapter>;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface QueueReply {
+  incidentId: number;
+  text: string;
+  /** An interim answer («передано в работу») stops the first clock but is not the answer. */
+  interim?: boolean;
+  actor: string;
+  /** The post to answer; default: the incident's first post. */
+  postId?: number;
+}
+
+/**
+ * Publishes answers back into the networks exactly once. The reply row (with its
+ * idempotency key) is committed before the network is called, and marked
+ * `sending` in its own commit, so a crash at any point either re-sends with the
+ * same key (channels that deduplicate by it) or leaves the reply for a person.
+ */
+export function createReplyPublisher(deps: ReplyPublisherDeps) {
+  const { db, clock } = deps;
+
+  async function queue(input: QueueReply): Promise<number> {
+    const postId = input.postId ?? (await db.select({ id: incidents.firstPostId }).from(incidents).where(eq(incidents.id, input.incidentId)))[0]?.id;
+    const [row] = await db
+      .insert(replies)
+      .values({ incidentId: input.incidentId, postId: postId ?? null, text: input.text, isInterim: input.interim ?? false, idempotencyKey: `otklik-${randomUUID()}`, createdBy: input.actor, createdAt: clock.now() })
+      .returning({ id: replies.id });
+    return row!.id;
+  }
+
+  /** Claims the reply for sending; null when it is not in a sendable state (someone else has it, or it is done). */
+  async function claim(replyId: number) {
+    const [row] = await db
+      .update(replies)
+      .set({ status: 'sending' })
+      .where(and(eq(replies.id, replyId), inArray(replies.status, ['pending', 'failed'])))
+      .returning();
+    return row ?? null;
+  }
+
+  async function publish(replyId: number): Promise<ReplyStatus> {
+    const reply = await claim(replyId);
+    if (!reply) return ((await db.select({ s: replies.status }).from(replies).where(eq(replies.id, replyId)))[0]?.s ?? 'failed') as ReplyStatus;
+    const [post] = reply.postId ? await db.select().from(posts).where(eq(posts.id, reply.postId)) : [];
+    const adapter = post ? deps.adapters.get(post.channel as Channel) : undefined;
+    if (!post?.replyTarget || !adapter?.reply) return settleFailure(reply.id, new SourceError('broken', 'на этот пост нельзя ответить из бота (нет адреса ответа или канал не подключён)'), true);
+    try {
+      const res = await adapter.reply(post.replyTarget, reply.text, reply.idempotencyKey);
+      const now = clock.now();
+      await db.transaction(async (tx) => {
+        await tx.update(replies).set({ status: 'published', externalId: res.externalId, url: res.url ?? null, publishedAt: now, attempts: reply.attempts + 1, lastError: null }).where(eq(replies.id, reply.id));
+        await markAnswered(tx as unknown as Db, reply.incidentId, reply.isInterim, reply.createdBy, now);
+      });
+      return 'published';
+    } catch (err) {
+      return settleFailure(reply.id, err, adapter.replyRetrySafe ?? false, reply.attempts + 1);
+    }
+  }
+
+  async function settleFailure(replyId: number, err: unknown, retrySafe: boolean, attempts?: number): Promise<ReplyStatus> {
+    const saidNo = err instanceof SourceError ? err.kind === 'broken' : !isAmbiguousDelivery(err);
+    const status: ReplyStatus = retrySafe || saidNo ? 'failed' : 'unconfirmed';
+    const message = err instanceof Error ? err.message : String(err);
+    await db.update(replies).set({ status, lastError: message, ...(attempts ? { attempts } : {}) }).where(eq(replies.id, replyId));
+    deps.log.warn({ replyId, status, err: message }, 'reply not published');
+    return status;
+  }
+
+  return {
+    queue,
+    publish,
+    /**
+     * After a restart: replies left `sending` by a crash are re-sent where the
+     * channel deduplicates by key, and otherwise marked `unconfirmed` for a person.
+     */
+    async recover(): Promise<{ resent: number; unconfirmed: number }> {
+      const stuck = await db.select().from(replies).where(eq(replies.status, 'sending')).orderBy(asc(replies.id));
+      const result = { resent: 0, unconfirmed: 0 };
+      for (const r of stuck) {
+        const [post] = r.postId ? await db.select({ channel: posts.channel }).from(posts).where(eq(posts.id, r.postId)) : [];
+        const safe = post ? (deps.adapters.get(post.channel as Channel)?.replyRetrySafe ?? false) : false;
+        await db.update(replies).set({ status: safe ? 'failed' : 'unconfirmed', lastError: 'процесс прервался во время отправки' }).where(eq(replies.id, r.id));
+        if (safe) {
+          result.resent++;
+          await publish(r.id);
+        } else {
+          result.unconfirmed++;
+        }
+      }
+      return result;
+    },
+  };
+}
+
+/** The first public answer: the incident moves to `interim` or `answered` and its first-response time is set. */
+async function markAnswered(db: Db, incidentId: number, interim: boolean, actor: string, at: Date): Promise<void> {
+  const [inc] = await db.select({ status: incidents.status }).from(incidents).where(eq(incidents.id, incidentId));
+  if (!inc) return;
+  const to: Status = interim ? 'interim' : 'answered';
+  const from = inc.status as Status;
+  const path: Status[] = from === 'new' && interim ? ['assigned', 'interim'] : [to];
+  // A reply to an incident already past this point (closed, answered again) changes no status:
+  // the reply row itself is the record. Never throw here: the message is already out.
+  if (from === to || !canTransition(from, path[0]!)) return;
+  for (const step of path) await transition(db, { incidentId, to: step, actor, at });
+}
