@@ -12,6 +12,8 @@ import { openTestDb } from '../helpers/db.js';
 import { countRequests, fakeCommentIds, fakeWallIds, postCounts, range, seedThreads, seedWalls, startVkWorld, storedIds, vkSources, type VkWorld } from './vk-world.js';
 
 const MIN = 60_000;
+/** The two 1,000-source tests take 15–25 s on PGlite alone; room for a busy shared machine. */
+const HEAVY = { timeout: 180_000 };
 let h: Awaited<ReturnType<typeof openTestDb>>;
 let world: VkWorld;
 
@@ -35,7 +37,7 @@ async function sourceRows() {
 }
 
 describe('VK walls at scale through the poller', () => {
-  it('1,000 communities × 20 new posts: one cycle in ≤ 45 requests stores 20,000 posts once; quiet and small cycles after', async () => {
+  it('1,000 communities × 20 new posts: one cycle in ≤ 45 requests stores 20,000 posts once; quiet and small cycles after', HEAVY, async () => {
     const { fake, clock } = world;
     const ids = range(100_001, 1000);
     seedWalls(fake, ids, 20);
@@ -146,7 +148,7 @@ describe('a poller killed between fetching and committing', () => {
 
 describe('failing communities in the same batch', () => {
   // 5 posts per community here: each cycle re-reads every wall inside the overlap window, and 20 would only slow the run.
-  it('error 30 → broken (admins told once), error 9 → backoff; the other 998 are stored and keep being read', async () => {
+  it('error 30 → broken (admins told once), error 9 → backoff; the other 998 are stored and keep being read', HEAVY, async () => {
     const { fake, clock } = world;
     const ids = range(400_001, 1000);
     const [privateId, floodedId] = [ids[123]!, ids[777]!];
