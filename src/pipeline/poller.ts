@@ -46,14 +46,16 @@ export function createPoller(deps: PollerDeps) {
 
   async function claimDue(force: boolean, onlyIds?: number[]): Promise<SourceRow[]> {
     const now = deps.clock.now();
+    // postgres.js cannot bind a Date inside raw SQL; pass an ISO string cast to timestamptz.
+    const at = sql`${now.toISOString()}::timestamptz`;
     const due = force
       ? sql`true`
-      : sql`(${sources.lastPollAt} is null or ${sources.lastPollAt} + make_interval(secs => ${sources.intervalSec}) <= ${now})
-            and (${sources.backoffUntil} is null or ${sources.backoffUntil} <= ${now})`;
+      : sql`(${sources.lastPollAt} is null or ${sources.lastPollAt} + make_interval(secs => ${sources.intervalSec}) <= ${at})
+            and (${sources.backoffUntil} is null or ${sources.backoffUntil} <= ${at})`;
     const ids = onlyIds?.length ? sql`and ${sources.id} in (${sql.join(onlyIds.map((i) => sql`${i}`), sql`, `)})` : sql``;
     const candidates = sql`select ${sources.id} from ${sources}
       where ${sources.enabled} and ${due} ${ids}
-        and (${sources.leaseUntil} is null or ${sources.leaseUntil} < ${now})
+        and (${sources.leaseUntil} is null or ${sources.leaseUntil} < ${at})
       order by ${sources.lastPollAt} nulls first
       for update skip locked`;
     return deps.db
