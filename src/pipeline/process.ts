@@ -68,10 +68,18 @@ async function classifySafely(deps: ProcessDeps, post: PostRow): Promise<Classif
   }
 }
 
+/** Source kinds never change for an id, so they are looked up once per process. */
+const sourceKinds = new WeakMap<Db, Map<number, string>>();
+
 async function isSearchSource(db: Db, sourceId: number | null): Promise<boolean> {
   if (sourceId === null) return false;
-  const [s] = await db.select({ kind: sources.kind }).from(sources).where(eq(sources.id, sourceId));
-  return s?.kind === 'search';
+  let kinds = sourceKinds.get(db);
+  if (!kinds) sourceKinds.set(db, (kinds = new Map()));
+  if (!kinds.has(sourceId)) {
+    const [s] = await db.select({ kind: sources.kind }).from(sources).where(eq(sources.id, sourceId));
+    kinds.set(sourceId, s?.kind ?? '');
+  }
+  return kinds.get(sourceId) === 'search';
 }
 
 export async function processPost(deps: ProcessDeps, post: PostRow): Promise<'incident' | 'merged' | 'other' | 'skipped'> {
