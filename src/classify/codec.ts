@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import type { SparseHead } from './head.js';
+import type { TextModel } from './model.js';
+
+/**
+ * JSON form of a model. Arrays travel as base64 of their little-endian bytes and head
+ * weights as int8 with one scale per head: a 2,000-text model stays a few megabytes.
+ */
+export const MODEL_FORMAT = 'otklik-linear-1';
+
+type Typed = Uint32Array | Uint16Array | Int8Array | Float32Array;
+
+function b64(a: Typed): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+}
+
+function unb64<T extends Typed>(s: string, make: (buf: ArrayBuffer) => T): T {
+  const bytes = Buffer.from(s, 'base64');
+  const copy = new ArrayBuffer(bytes.byteLength);
+  new Uint8Array(copy).set(bytes);
+  return make(copy);
+}
+
+const headJson = z.object({
+  labels: z.array(z.string()),
+  bias: z.array(z.number()),
+  temperature: z.number(),
+  rowPtr: z.string(),
+  cls: z.string(),
+  q: z.string(),
+  scale: z.number(),
+});
+
+const modelJson = z.object({
+  format: z.literal(MODEL_FORMAT),
+  version: z.number(),
+  trainedAt: z.string(),
+  samples: z.number(),
+  metrics: z.record(z.string(), z.unknown()),
+  vocab: z.object({ hashes: z.string(), idf: z.string() }),
+  heads: z.record(z.string(), headJson),
+});
+
+function encodeHead(h: SparseHead): z.infer<typeof headJson> {
+  let max = 0;
+  for (const v of h.w) max = Math.max(max, Math.abs(v));
+  const scale = max > 0 ? max / 127 : 1;
+  const q = Int8Array.from(h.w, (v) => Math.round(v / scale));
+  return { labels: h.labels, bias: [...h.bias], temperature: h.temperature, rowPtr: b64(h.rowPtr), cls: b64(h.cls), q: b64(q), scale };
+}
+
+function decodeHead(j: z.infer<typeof headJson>): SparseHead {
+  const q = unb64(j.q, (b) => new Int8Array(b));
+  return {
+    labels: j.labels,
+    bias: Float32Array.from(j.bias),
+    temperature: j.temperature,
+    rowPtr: unb64(j.rowPtr, (b) => new Uint32Array(b)),
+    cls: unb64(j.cls, (b) => new Uint16Array(b)),
+    w: Float32Array.from(q, (v) => v * j.scale),
+  };
+}
+
+export function serializeModel(m: TextModel): string {
+  const hashes = new Uint32Array(m.vocab.idf.length);
+  for (const [h, i] of m.vocab.index) hashes[i] = h;
+  const heads = Object.fromEntries(Object.entries(m.heads).map(([k, h]) => [k, encodeHead(h)]));
+  const { version, trainedAt, samples, metrics } = m;
+  return JSON.stringify({ format: MODEL_FORMAT, version, trainedAt, samples, metrics, vocab: { hashes: b64(hashes), idf: b64(m.vocab.idf) }, heads });
+}
+
+/** Parses a stored model; throws on a foreign or broken format. */
+export function deserializeModel(text: string): TextModel {
+  const j = modelJson.parse(JSON.parse(text));
+  const hashes = unb64(j.vocab.hashes, (b) => new Uint32Array(b));
+  const index = new Map<number, number>();
+  hashes.forEach((h, i) => index.set(h, i));
+  const heads: TextModel['heads'] = {};
+  for (const [k, h] of Object.entries(j.heads)) if (k === 'topic' || k === 'department' || k === 'kind') heads[k] = decodeHead(h);
+  return {
+    version: j.version,
+    trainedAt: j.trainedAt,
+    samples: j.samples,
+    metrics: j.metrics,
+    vocab: { index, idf: unb64(j.vocab.idf, (b) => new Float32Array(b)) },
+    heads,
+  };
+}

@@ -1,0 +1,73 @@
+import type { SparseVector } from './features.js';
+import type { LinearHead } from './softmax.js';
+import { softmaxInPlace } from './softmax.js';
+
+/**
+ * A trained head in compact form: weights stored sparsely by feature (CSR), small
+ * weights pruned. Scoring touches only the non-zero entries of the text's features.
+ */
+export interface SparseHead {
+  labels: string[];
+  bias: Float32Array;
+  /** rowPtr[f]..rowPtr[f+1] are the entries of feature f. */
+  rowPtr: Uint32Array;
+  cls: Uint16Array;
+  w: Float32Array;
+  /** Multiplies raw scores before the softmax, so confidences are calibrated-ish. */
+  temperature: number;
+}
+
+export interface HeadPrediction {
+  label: string;
+  probability: number;
+  /** The next best label and its probability (for explanations). */
+  second: { label: string; probability: number } | null;
+}
+
+/** Drops weights below `relThreshold` × the largest magnitude of the head. */
+export function compactHead(head: LinearHead, temperature: number, relThreshold = 0.02): SparseHead {
+  const c = head.labels.length;
+  let max = 0;
+  for (const v of head.weights) max = Math.max(max, Math.abs(v));
+  const cut = max * relThreshold;
+  const rowPtr = new Uint32Array(head.dims + 1);
+  const cls: number[] = [];
+  const w: number[] = [];
+  for (let f = 0; f < head.dims; f++) {
+    for (let j = 0; j < c; j++) {
+      const v = head.weights[f * c + j] as number;
+      if (Math.abs(v) >= cut && v !== 0) cls.push(j), w.push(v);
+    }
+    rowPtr[f + 1] = cls.length;
+  }
+  return { labels: head.labels, bias: head.bias, rowPtr, cls: Uint16Array.from(cls), w: Float32Array.from(w), temperature };
+}
+
+/** Probabilities over the head's labels. */
+export function probabilities(head: SparseHead, x: SparseVector): Float32Array {
+  const out = Float32Array.from(head.bias);
+  for (let k = 0; k < x.idx.length; k++) {
+    const f = x.idx[k] as number;
+    const v = x.val[k] as number;
+    const end = head.rowPtr[f + 1] as number;
+    for (let p = head.rowPtr[f] as number; p < end; p++) {
+      const j = head.cls[p] as number;
+      out[j] = (out[j] as number) + v * (head.w[p] as number);
+    }
+  }
+  for (let j = 0; j < out.length; j++) out[j] = (out[j] as number) * head.temperature;
+  softmaxInPlace(out);
+  return out;
+}
+
+/** The best and second-best label of a probability vector. */
+export function topTwo(labels: string[], p: Float32Array): HeadPrediction {
+  let a = 0;
+  let b = -1;
+  for (let j = 1; j < p.length; j++) {
+    if ((p[j] as number) > (p[a] as number)) (b = a), (a = j);
+    else if (b < 0 || (p[j] as number) > (p[b] as number)) b = j;
+  }
+  const second = b >= 0 ? { label: labels[b] as string, probability: p[b] as number } : null;
+  return { label: labels[a] as string, probability: (p[a] as number) ?? 0, second };
+}

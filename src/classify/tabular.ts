@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
+import type { Sample } from './model.js';
+
+/** Which column holds what; an export of «Инцидент Менеджмент» uses e.g. `--text-col "Текст инцидента" --topic-col Тема`. */
+export interface ColumnMap {
+  text: string;
+  topic?: string;
+  department?: string;
+  kind?: string;
+}
+
+export const DEFAULT_COLUMNS: ColumnMap = { text: 'text', topic: 'topic', department: 'department', kind: 'kind' };
+
+/** Thrown when the file lacks the text column: the message lists the columns it has. */
+export class TableError extends Error {}
+
+function toSamples(records: Record<string, unknown>[], cols: ColumnMap, where: string): Sample[] {
+  const first = records[0];
+  if (first && !(cols.text in first)) {
+    throw new TableError(`${where}: no column "${cols.text}" (columns: ${Object.keys(first).join(', ')}); use --text-col`);
+  }
+  const cell = (r: Record<string, unknown>, c?: string) => {
+    const v = c ? r[c] : undefined;
+    const s = v === undefined || v === null ? '' : String(v).trim();
+    return s || null;
+  };
+  return records
+    .map((r) => ({ text: cell(r, cols.text) ?? '', topic: cell(r, cols.topic), department: cell(r, cols.department), kind: cell(r, cols.kind) }))
+    .filter((s) => s.text.length > 0);
+}
+
+function cellText(v: unknown): unknown {
+  if (v && typeof v === 'object') {
+    const o = v as { text?: unknown; richText?: { text: string }[]; result?: unknown };
+    if (o.richText) return o.richText.map((t) => t.text).join('');
+    if (o.text !== undefined) return o.text;
+    if (o.result !== undefined) return o.result;
+  }
+  return v;
+}
+
+async function readXlsx(path: string): Promise<Record<string, unknown>[]> {
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(path);
+  const sheet = wb.worksheets[0];
+  if (!sheet) return [];
+  const header: string[] = [];
+  sheet.getRow(1).eachCell((c, i) => (header[i] = String(cellText(c.value) ?? '').trim()));
+  const out: Record<string, unknown>[] = [];
+  sheet.eachRow((row, n) => {
+    if (n === 1) return;
+    const rec: Record<string, unknown> = {};
+    header.forEach((h, i) => h && (rec[h] = cellText(row.getCell(i).value)));
+    out.push(rec);
+  });
+  return out;
+}
+
+/** Reads labelled texts from a CSV (comma or semicolon, UTF-8, BOM ok) or an .xlsx file. */
+export async function readLabelledFile(path: string, cols: ColumnMap = DEFAULT_COLUMNS): Promise<Sample[]> {
+  if (path.toLowerCase().endsWith('.xlsx')) return toSamples(await readXlsx(path), cols, path);
+  const text = await readFile(path, 'utf8');
+  const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
+  const delimiter = firstLine.split(';').length > firstLine.split(',').length ? ';' : ',';
+  const records = parse(text, { columns: true, bom: true, delimiter, skip_empty_lines: true, relax_column_count: true }) as Record<string, unknown>[];
+  return toSamples(records, cols, path);
+}
