@@ -1,0 +1,27 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_COLUMNS, type ColumnMap } from './tabular.js';
+
+/** `--csv FILE [--text-col text] [--topic-col topic] [--department-col department] [--kind-col kind]` */
+export function parseTableArgs(argv: string[]): { file: string | undefined; columns: ColumnMap } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      csv: { type: 'string' },
+      xlsx: { type: 'string' },
+      'text-col': { type: 'string' },
+      'topic-col': { type: 'string' },
+      'department-col': { type: 'string' },
+      'kind-col': { type: 'string' },
+    },
+    allowPositionals: true,
+  });
+  return {
+    file: values.csv ?? values.xlsx,
+    columns: {
+      text: values['text-col'] ?? DEFAULT_COLUMNS.text,
+      topic: values['topic-col'] ?? DEFAULT_COLUMNS.topic,
+      department: values['department-col'] ?? DEFAULT_COLUMNS.department,
+      kind: values['kind-col'] ?? DEFAULT_COLUMNS.kind,
+    },
+  };
+}
