@@ -1,6 +1,6 @@
 import { parseInstallation, type Installation } from '../../src/config/installation.js';
 
-/** A small installation written for these tests: four topics, four departments. */
+/** A small installation written for these tests: five topics, four departments. */
 export function testInstallation(): Installation {
   return parseInstallation({
     territory: { name: 'Тестоград' },
@@ -16,6 +16,7 @@ export function testInstallation(): Installation {
       { group: 'ЖКХ', name: 'Отопление', keywords: ['отоплен', 'батаре', 'холодн'], department: 'housing', priority: 'high' },
       { group: 'Транспорт', name: 'Общественный транспорт', keywords: ['автобус', 'маршрут', 'остановк', 'троллейбус'], department: 'transport' },
       { group: 'Благоустройство', name: 'Вывоз мусора', keywords: ['мусор', 'контейнер', 'свалк'], department: 'clean' },
+      { group: 'Дороги', name: 'Уличное освещение', keywords: ['фонар', 'освещен'], department: 'roads' },
     ],
   });
 }
