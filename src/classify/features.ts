@@ -12,8 +12,8 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const WORD_SEED = 0x9e3779b1;
 const BIGRAM_SEED = 0x85ebca6b;
-/** Relative weight of the char block and the word block. */
-const WEIGHTS = [1, Number(process.env.WW ?? 1)];
+/** Relative weight of the char block and the word block (words at 0.5 measured best in 5-fold CV). */
+const WEIGHTS = [1, 0.5];
 
 function mix(h: number, c: number): number {
   return Math.imul(h ^ c, FNV_PRIME) >>> 0;

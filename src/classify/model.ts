@@ -80,7 +80,7 @@ export function trainModel(samples: Sample[], opts: TrainModelOptions = {}): Tex
     const target = labelled(samples, t);
     if (!target) continue;
     const values = samples.map((s) => (s[t] ?? '') as string);
-    heads[t] = trainHead(xs, target, values, vocab.idf.length, opts.svmWeight ?? 0.5);
+    heads[t] = trainHead(xs, target, values, vocab.idf.length, opts.svmWeight ?? 1);
   }
   return {
     version: opts.version ?? 1,
