@@ -30,7 +30,8 @@ describe('moderators teach the model', () => {
     const classifier = await createClassifier({ installation: testInstallation(), db: h.db, env, log: silentLog, clock });
     const probe = 'фонари на улице не горят, вечером ничего не видно';
     const before = await classifier.classify(probe);
-    expect(before.topic).not.toBe('Уличное освещение');
+    // Rules may guess it from the keyword «фонар», but the model does not know it yet.
+    expect(before.by === 'model' && before.topic === 'Уличное освещение').toBe(false);
 
     const corrections = [
       'не горят фонари во дворе', 'уличное освещение не работает', 'фонарь мигает всю ночь', 'на улице темно, фонари выключены',
