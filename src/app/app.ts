@@ -26,7 +26,8 @@ export interface App {
   log: Logger;
   clock: Clock;
   calendar: WorkCalendar;
-  classifier: Classifier;
+  /** `reload` picks up a newly trained model (absent when a test passes its own classifier). */
+  classifier: Classifier & { reload?(): Promise<void> };
   notifier: Notifier;
   adapters: ReadonlyMap<Channel, ChannelAdapter>;
   pipeline: ProcessDeps;

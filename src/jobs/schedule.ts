@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { DateTime } from 'luxon';
 import type { App } from '../app/app.js';
+import { retrain } from '../classify/labels.js';
 import { buildPeriodReport } from '../reports/period.js';
 import { renderReportText } from '../reports/text.js';
 import { markOverdue } from './overdue.js';
@@ -30,6 +31,13 @@ export function startSchedules(app: App, extra: Record<string, { cron: string; r
         const to = DateTime.fromJSDate(app.clock.now(), { zone: tz }).startOf('week');
         const report = await buildPeriodReport(app.db, to.minus({ weeks: 1 }).toJSDate(), to.toJSDate(), app.clock.now());
         await app.notifier.toManagers(renderReportText(report, tz, app.installation.territory.name));
+      },
+    },
+    retrain: {
+      cron: s.retrain,
+      run: async () => {
+        const model = await retrain({ db: app.db, clock: app.clock, log: app.log });
+        if (model) await app.classifier.reload?.();
       },
     },
     ...extra,
