@@ -131,6 +131,17 @@ async function mergeTarget(deps: ProcessDeps, post: PostRow, cls: Classification
       return { incidentId: orig.incidentId, open, via: 'repost' };
     }
   }
+  // A comment under a post that is an open incident is, unless it names another
+  // topic, the neighbours' "у нас тоже" about that problem.
+  if (post.parentExternalId) {
+    const [parent] = await deps.db
+      .select({ incidentId: posts.incidentId, status: incidents.status, topic: incidents.topic })
+      .from(posts)
+      .innerJoin(incidents, eq(incidents.id, posts.incidentId))
+      .where(and(eq(posts.channel, post.channel), eq(posts.externalId, post.parentExternalId)));
+    const open = parent && ['new', 'assigned', 'in_work', 'interim'].includes(parent.status);
+    if (open && (cls.topic === null || parent.topic === null || cls.topic === parent.topic)) return { incidentId: parent.incidentId!, open: true, via: 'thread' };
+  }
   const match = await deps.dedupe.find(post.text, cls.topic, now);
   return match ? { ...match, via: 'similar' } : null;
 }

@@ -15,6 +15,7 @@ const FEED = [
   { channel: 'vk', external_id: '-1_1', text: 'Третий день нет горячей воды на ул. Дзержинского 78, когда дадут?', published_at: '2026-11-16T08:00:00+03:00' },
   { channel: 'vk', external_id: '-1_2', text: 'На Дзержинского 78 опять без горячей воды, дети не помыты!!!', published_at: '2026-11-16T08:30:00+03:00' },
   { channel: 'vk', external_id: '-1_3', repost_of: '-1_1', text: 'Третий день нет горячей воды на ул. Дзержинского 78, когда дадут?', published_at: '2026-11-16T08:40:00+03:00' },
+  { channel: 'vk', external_id: '-1_1_c1', kind: 'comment', parent_external_id: '-1_1', text: 'У нас в соседнем подъезде то же самое, третий день', published_at: '2026-11-16T08:50:00+03:00' },
   { channel: 'ok', external_id: 'topic:10', text: 'Огромная яма на проспекте Победы у остановки, уже два колеса пробили', published_at: '2026-11-16T09:00:00+03:00' },
   { channel: 'telegram', external_id: '-100/5', text: 'Спасибо коммунальщикам за быстрый ремонт лифта!', published_at: '2026-11-16T09:10:00+03:00' },
   { channel: 'telegram', external_id: '-100/6', text: 'Скидки на пластиковые окна до 50%! Купить со скидкой, промокод ОКНА', published_at: '2026-11-16T09:20:00+03:00' },
@@ -67,7 +68,7 @@ describe('pipeline on a real database', () => {
     expect(c.posts).toBe(FEED.length);
     expect(c.unprocessed).toBe(0);
     const [dup] = await h.db.select().from(incidents).where(sql`posts_count > 1`);
-    expect(dup?.postsCount).toBe(3); // the original, the neighbour's post and the repost
+    expect(dup?.postsCount).toBe(4); // the original, the neighbour's post, the repost and the "me too" comment
     const kinds = await h.db.select({ k: posts.decidedKind, n: sql<number>`count(*)::int` }).from(posts).groupBy(posts.decidedKind);
     expect(kinds.find((k) => k.k === 'thanks')?.n).toBe(1);
     expect(kinds.find((k) => k.k === 'noise')?.n).toBeGreaterThanOrEqual(1);
