@@ -15,7 +15,7 @@ const FEED = [
   { channel: 'vk', external_id: '-1_1', text: 'Третий день нет горячей воды на ул. Дзержинского 78, когда дадут?', published_at: '2026-11-16T08:00:00+03:00' },
   { channel: 'vk', external_id: '-1_2', text: 'На Дзержинского 78 опять без горячей воды, дети не помыты!!!', published_at: '2026-11-16T08:30:00+03:00' },
   { channel: 'vk', external_id: '-1_3', repost_of: '-1_1', text: 'Третий день нет горячей воды на ул. Дзержинского 78, когда дадут?', published_at: '2026-11-16T08:40:00+03:00' },
-  { channel: 'vk', external_id: '-1_1_c1', kind: 'comment', parent_external_id: '-1_1', text: 'У нас в соседнем подъезде то же самое, третий день', published_at: '2026-11-16T08:50:00+03:00' },
+  { channel: 'vk', external_id: '-1_1_c1', kind: 'comment', parent_external_id: '-1_1', text: 'У нас в соседнем подъезде тоже нет горячей воды, третий день', published_at: '2026-11-16T08:50:00+03:00' },
   { channel: 'ok', external_id: 'topic:10', text: 'Огромная яма на проспекте Победы у остановки, уже два колеса пробили', published_at: '2026-11-16T09:00:00+03:00' },
   { channel: 'telegram', external_id: '-100/5', text: 'Спасибо коммунальщикам за быстрый ремонт лифта!', published_at: '2026-11-16T09:10:00+03:00' },
   { channel: 'telegram', external_id: '-100/6', text: 'Скидки на пластиковые окна до 50%! Купить со скидкой, промокод ОКНА', published_at: '2026-11-16T09:20:00+03:00' },
