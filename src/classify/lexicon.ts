@@ -10,8 +10,19 @@ const THANKS = ['спасибо', 'благодар', 'признател'];
 const REQUEST = ['прошу', 'просим', 'помогите', 'просьба', 'требуем', 'обязать', 'примите меры', 'разберитесь', 'разобраться'];
 const SUGGESTION = ['предлагаю', 'предлагаем', 'предложени', 'было бы хорошо', 'было бы здорово', 'хорошо бы', 'стоит сделать', 'давайте сделаем'];
 const INTERROGATIVES = ['когда', 'почему', 'где', 'зачем', 'сколько', 'куда', 'кто', 'подскажите', 'можно ли', 'как '];
-const SPAM = ['купить', 'куплю', 'продам', 'скидк', 'промокод', 'подписывайтесь', 'подпишись', 'розыгрыш', 'акция', 'заработок', 'заработ', 'реклам', 'переходите по ссылке', 'ставки', 'казино', 'кредит'];
-const NEWS = ['сообщает', 'по данным', 'пресс-служб', 'состоится', 'пройдет', 'стало известно', 'напоминаем', 'анонс'];
+const SPAM = ['купить', 'куплю', 'продам', 'продаю', 'продается', 'недорого', 'с доставкой', 'скидк', 'промокод', 'подписывайтесь', 'подпишись', 'розыгрыш', 'акция', 'заработок', 'заработ', 'реклам', 'переходите по ссылке', 'ставки', 'казино', 'кредит'];
+const NEWS = [
+  'сообщает', 'по данным', 'пресс-служб', 'состоится', 'пройдет', 'проходит', 'стало известно', 'напоминаем', 'анонс',
+  'уважаемые жители', 'уважаемые куряне', 'уважаемые горожане', 'уважаемые пассажиры', 'уважаемые автомобилисты', 'информируем',
+  'начинается', 'начнется', 'начался', 'ограничено до', 'пропала', 'пропал ', 'нашедшему', 'затруднено движение', 'движение ограничено', 'объезжайте', 'итоги недели', 'приняло', 'подробности',
+  'проводит голосование', 'останутся без', 'аварийные бригады', 'график отключений', 'плановое отключение',
+];
+/** Asking where to turn is a question even when the trouble is told at length. */
+const ASKING = ['подскажите', 'куда обращаться', 'куда обратиться', 'как оформить', 'кто знает', 'кто-нибудь знает'];
+/** Words of someone telling their own trouble: a post with them is not an announcement. */
+const FIRST_PERSON = ['у нас', 'мы', 'я', 'мне', 'мой', 'моя', 'мою', 'наш', 'нам', 'живу', 'живем', 'сколько можно'];
+/** A thanks with a "but" is a complaint in disguise. */
+const CONTRAST = ['но', 'однако', 'а вот', 'только вот', 'зато', 'опять', 'до сих пор'];
 const PROBLEM = [
   'не работа', 'не горит', 'не убира', 'не вывоз', 'не чист', 'нет ', 'отсутств', 'сломан', 'слома', 'разбит', 'яма', 'ямы',
   'мусор', 'свалк', 'грязь', 'грязн', 'жалоб', 'проблем', 'авари', 'течет', 'течь', 'протек', 'затоп', 'отключ', 'опасн', 'невозможно',
@@ -22,6 +33,11 @@ const PROBLEM = [
 /** True when any stem occurs at a word start (or the phrase occurs) in the padded normalized text. */
 export function hasAny(padded: string, stems: readonly string[]): boolean {
   return stems.some((s) => padded.includes(` ${s}`));
+}
+
+/** True when one of the words (or phrases) occurs as a whole word. */
+export function hasWord(padded: string, entries: readonly string[]): boolean {
+  return entries.some((w) => padded.includes(` ${w} `));
 }
 
 /** Pads a normalized text with spaces and strips punctuation so stems match word starts. */
@@ -57,12 +73,17 @@ export function guessKind(text: string, topicHit = false): KindGuess {
   const p = padded(norm);
   const problem = hasAny(p, PROBLEM);
   if (norm.length === 0 || isLinksOnly(norm)) return { kind: 'noise', matched: true };
+  const asks = norm.includes('?') || hasAny(p, REQUEST);
   if (hasAny(p, SPAM) && !problem) return { kind: 'noise', matched: true };
-  if (hasAny(p, THANKS) && !problem && !hasAny(p, REQUEST)) return { kind: 'thanks', matched: true };
+  // Thanks for a fixed problem name the problem ("вывезли мусор"): thanks wins unless there is a "but" or an ask.
+  if (hasAny(p, THANKS) && !asks && !hasWord(p, CONTRAST)) return { kind: 'thanks', matched: true };
+  // Announcements (news of the administration or a channel) mention problems too, but tell no one's own trouble.
+  if (hasAny(p, NEWS) && !asks && !hasWord(p, FIRST_PERSON)) return { kind: 'noise', matched: true };
   if (hasAny(p, SUGGESTION)) return { kind: 'suggestion', matched: true };
   if (hasAny(p, REQUEST)) return { kind: 'request', matched: true };
-  if (norm.includes('?') || INTERROGATIVES.some((w) => p.startsWith(` ${w}`))) return { kind: 'question', matched: true };
-  if (hasAny(p, NEWS) && !problem) return { kind: 'noise', matched: true };
+  // "Кто за это отвечает?" closing a complaint is rhetorical: a question either opens with one or names no problem.
+  const opensWithQuestion = INTERROGATIVES.some((w) => p.startsWith(` ${w}`)) || /^[^.!]{0,120}\?/.test(norm);
+  if (opensWithQuestion || hasAny(p, ASKING) || (norm.includes('?') && !problem)) return { kind: 'question', matched: true };
   if (problem) return { kind: 'complaint', matched: true };
   return { kind: topicHit ? 'complaint' : 'noise', matched: false };
 }
