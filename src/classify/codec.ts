@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SparseHead } from './head.js';
+import type { DepartmentBlend } from './department.js';
 import type { TextModel } from './model.js';
 
 /**
@@ -31,6 +32,16 @@ const headJson = z.object({
   scale: z.number(),
 });
 
+const blendJson = z.object({
+  base: z.string(),
+  rowPtr: z.string(),
+  cls: z.string(),
+  w: z.string(),
+  invNorm: z.string(),
+  logDenom: z.string(),
+  viaTopic: z.string(),
+});
+
 const modelJson = z.object({
   format: z.literal(MODEL_FORMAT),
   version: z.number(),
@@ -39,7 +50,20 @@ const modelJson = z.object({
   metrics: z.record(z.string(), z.unknown()),
   vocab: z.object({ hashes: z.string(), idf: z.string() }),
   heads: z.record(z.string(), headJson),
+  /** Added after the first release: older stored models simply have no department blend. */
+  departmentBlend: blendJson.optional(),
 });
+
+function encodeBlend(b: DepartmentBlend): z.infer<typeof blendJson> {
+  const { cnb } = b;
+  return { base: b64(cnb.base), rowPtr: b64(cnb.rowPtr), cls: b64(cnb.cls), w: b64(cnb.w), invNorm: b64(cnb.invNorm), logDenom: b64(cnb.logDenom), viaTopic: b64(b.viaTopic) };
+}
+
+function decodeBlend(j: z.infer<typeof blendJson>): DepartmentBlend {
+  const f32 = (s: string) => unb64(s, (b) => new Float32Array(b));
+  const cnb = { base: f32(j.base), rowPtr: unb64(j.rowPtr, (b) => new Uint32Array(b)), cls: unb64(j.cls, (b) => new Uint16Array(b)), w: f32(j.w), invNorm: f32(j.invNorm), logDenom: f32(j.logDenom) };
+  return { cnb, viaTopic: f32(j.viaTopic) };
+}
 
 function encodeHead(h: SparseHead): z.infer<typeof headJson> {
   let max = 0;
@@ -66,7 +90,8 @@ export function serializeModel(m: TextModel): string {
   for (const [h, i] of m.vocab.index) hashes[i] = h;
   const heads = Object.fromEntries(Object.entries(m.heads).map(([k, h]) => [k, encodeHead(h)]));
   const { version, trainedAt, samples, metrics } = m;
-  return JSON.stringify({ format: MODEL_FORMAT, version, trainedAt, samples, metrics, vocab: { hashes: b64(hashes), idf: b64(m.vocab.idf) }, heads });
+  const departmentBlend = m.departmentBlend ? encodeBlend(m.departmentBlend) : undefined;
+  return JSON.stringify({ format: MODEL_FORMAT, version, trainedAt, samples, metrics, vocab: { hashes: b64(hashes), idf: b64(m.vocab.idf) }, heads, departmentBlend });
 }
 
 /** Parses a stored model; throws on a foreign or broken format. */
@@ -84,5 +109,6 @@ export function deserializeModel(text: string): TextModel {
     metrics: j.metrics,
     vocab: { index, idf: unb64(j.vocab.idf, (b) => new Float32Array(b)) },
     heads,
+    departmentBlend: j.departmentBlend ? decodeBlend(j.departmentBlend) : undefined,
   };
 }

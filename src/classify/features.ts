@@ -1,9 +1,11 @@
 import { normalizeText, wordsOf } from './normalize.js';
+import { createCounter, lookupTable, type Counter } from './hashtable.js';
 
 /**
- * Hashed n-gram features: character 2–5-grams inside word boundaries (robust to
- * Russian inflection and typos) plus word unigrams and bigrams. The hashing trick
- * keeps memory flat; the trained vocabulary then keeps only hashes seen often enough.
+ * Hashed n-gram features: character 3–5-grams inside word boundaries (robust to
+ * Russian inflection and typos) plus unigrams and bigrams of word stems (the first
+ * five letters: a cheap stemmer for an inflected language). The hashing trick keeps
+ * memory flat; the trained vocabulary then keeps only hashes seen often enough.
  */
 
 /** Long texts add little after the first few thousand characters and cost time. */
@@ -12,50 +14,51 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const WORD_SEED = 0x9e3779b1;
 const BIGRAM_SEED = 0x85ebca6b;
+/** Char grams shorter than 3 are mostly noise and cost a third of the extraction time (5-fold CV: no loss). */
+const MIN_GRAM = 3;
+const MAX_GRAM = 5;
+/** Word stems: Russian endings are rarely longer than the tail after five letters (5-fold CV: 4–5 best). */
+const STEM = 5;
 /** Relative weight of the char block and the word block (words at 0.5 measured best in 5-fold CV). */
 const WEIGHTS = [1, 0.5];
+const SPACE = 32;
 
 function mix(h: number, c: number): number {
   return Math.imul(h ^ c, FNV_PRIME) >>> 0;
 }
 
-function hashWord(seed: number, w: string): number {
-  let h = seed;
-  for (let i = 0; i < w.length; i++) h = mix(h, w.charCodeAt(i));
-  return h;
-}
-
-function add(counts: Map<number, number>, h: number): void {
-  counts.set(h, (counts.get(h) ?? 0) + 1);
-}
-
-/** Adds every char 2..5-gram of ` word ` (incremental FNV: one pass per start position). */
-function addCharGrams(counts: Map<number, number>, word: string): void {
-  const s = ` ${word} `;
-  for (let i = 0; i < s.length - 1; i++) {
-    let h = FNV_OFFSET;
-    const end = Math.min(s.length, i + 5);
-    for (let j = i; j < end; j++) {
-      h = mix(h, s.charCodeAt(j));
-      // Even hashes are char grams, odd ones words: the two blocks are normalized separately.
-      if (j > i) add(counts, (h & ~1) >>> 0);
+/**
+ * Calls `emit` with every hash of a text: char grams of ` word ` (even hashes) and
+ * stem unigrams/bigrams (odd hashes), hashing char codes in place without substrings.
+ */
+function eachHash(text: string, emit: (h: number) => void): void {
+  const input = text.length > MAX_CHARS * 2 ? text.slice(0, MAX_CHARS * 2) : text;
+  const words = wordsOf(normalizeText(input).slice(0, MAX_CHARS));
+  let prev = 0;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    const n = w.length + 2;
+    for (let a = 0; a + MIN_GRAM <= n; a++) {
+      let h = FNV_OFFSET;
+      const end = Math.min(n, a + MAX_GRAM);
+      for (let j = a; j < end; j++) {
+        h = mix(h, j === 0 || j === n - 1 ? SPACE : w.charCodeAt(j - 1));
+        // Even hashes are char grams, odd ones words: the two blocks are normalized separately.
+        if (j - a + 1 >= MIN_GRAM) emit((h & ~1) >>> 0);
+      }
     }
+    let s = WORD_SEED;
+    for (let j = 0; j < w.length && j < STEM; j++) s = mix(s, w.charCodeAt(j));
+    emit((s | 1) >>> 0);
+    if (i > 0) emit((mix(mix(BIGRAM_SEED, prev), s) | 1) >>> 0);
+    prev = s;
   }
 }
 
 /** Raw hashed n-gram counts of a text (normalizes it first). */
 export function hashedCounts(text: string): Map<number, number> {
-  const words = wordsOf(normalizeText(text.length > MAX_CHARS * 2 ? text.slice(0, MAX_CHARS * 2) : text).slice(0, MAX_CHARS));
   const counts = new Map<number, number>();
-  let prev = 0;
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i] as string;
-    addCharGrams(counts, w);
-    const wh = hashWord(WORD_SEED, w);
-    add(counts, (wh | 1) >>> 0);
-    if (i > 0) add(counts, (mix(mix(BIGRAM_SEED, prev), wh) | 1) >>> 0);
-    prev = wh;
-  }
+  eachHash(text, (h) => counts.set(h, (counts.get(h) ?? 0) + 1));
   return counts;
 }
 
@@ -86,25 +89,58 @@ export function buildVocabulary(docs: readonly Map<number, number>[], minDf: num
   return { index, idf: Float32Array.from(idfs) };
 }
 
+/** Sublinear tf × idf; each block (chars, words) gets unit norm × its weight, then the whole vector unit norm. */
+function weigh(vocab: Vocabulary, feats: ArrayLike<number>, tfs: ArrayLike<number>, blocks: ArrayLike<number>, n: number): SparseVector {
+  const idx = new Int32Array(n);
+  const val = new Float32Array(n);
+  let n0 = 0;
+  let n1 = 0;
+  for (let k = 0; k < n; k++) {
+    const i = feats[k] as number;
+    const v = (1 + Math.log(tfs[k] as number)) * (vocab.idf[i] as number);
+    idx[k] = i;
+    val[k] = v;
+    if (blocks[k]) n1 += v * v;
+    else n0 += v * v;
+  }
+  const w0 = n0 > 0 ? (WEIGHTS[0] as number) : 0;
+  const w1 = n1 > 0 ? (WEIGHTS[1] as number) : 0;
+  const total = Math.sqrt(w0 * w0 + w1 * w1) || 1;
+  const s0 = n0 > 0 ? w0 / Math.sqrt(n0) / total : 0;
+  const s1 = n1 > 0 ? w1 / Math.sqrt(n1) / total : 0;
+  for (let k = 0; k < n; k++) val[k] = (val[k] as number) * (blocks[k] ? s1 : s0);
+  return { idx, val };
+}
+
 /** Sublinear tf × idf, L2-normalized; hashes outside the vocabulary are dropped. */
 export function vectorize(counts: Map<number, number>, vocab: Vocabulary): SparseVector {
-  const idx: number[] = [];
-  const val: number[] = [];
-  const block: number[] = [];
-  const norms = [0, 0];
+  const feats: number[] = [];
+  const tfs: number[] = [];
+  const blocks: number[] = [];
   for (const [h, tf] of counts) {
     const i = vocab.index.get(h);
     if (i === undefined) continue;
-    const v = (1 + Math.log(tf)) * (vocab.idf[i] as number);
-    idx.push(i);
-    val.push(v);
-    block.push(h & 1);
-    norms[h & 1] = (norms[h & 1] as number) + v * v;
+    feats.push(i), tfs.push(tf), blocks.push(h & 1);
   }
-  // Each block (chars, words) gets unit norm, then the whole vector is scaled back to unit norm.
-  const inv = norms.map((n, b) => (n > 0 ? WEIGHTS[b]! / Math.sqrt(n) : 0));
-  const total = Math.sqrt(inv.reduce((s, x, b) => s + (norms[b]! > 0 ? WEIGHTS[b]! ** 2 : 0), 0)) || 1;
-  return { idx: Int32Array.from(idx), val: Float32Array.from(val, (v, k) => (v * inv[block[k]!]!) / total) };
+  return weigh(vocab, feats, tfs, blocks, feats.length);
+}
+
+let counter: Counter | null = null;
+
+/**
+ * The vector of a text in one pass (run-time path): hashes are looked up in an
+ * open-addressing table of the vocabulary and counted in a reused buffer, so no
+ * Map or substring is built per n-gram. Same result as vectorize(hashedCounts(text)).
+ */
+export function textVector(text: string, vocab: Vocabulary): SparseVector {
+  const table = lookupTable(vocab.index);
+  const c = (counter ??= createCounter(1 << 14));
+  c.clear();
+  eachHash(text, (h) => {
+    const i = table.get(h);
+    if (i >= 0) c.add(i, h & 1);
+  });
+  return weigh(vocab, c.keys, c.counts, c.blocks, c.size);
 }
 
 /** Cosine similarity of two L2-normalized sparse vectors. */

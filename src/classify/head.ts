@@ -43,9 +43,9 @@ export function compactHead(head: LinearHead, temperature: number, relThreshold 
   return { labels: head.labels, bias: head.bias, rowPtr, cls: Uint16Array.from(cls), w: Float32Array.from(w), temperature };
 }
 
-/** Probabilities over the head's labels. */
-export function probabilities(head: SparseHead, x: SparseVector): Float32Array {
-  const out = Float32Array.from(head.bias);
+/** Raw linear scores (bias included, before the temperature) into `out`. */
+export function rawScores(head: SparseHead, x: SparseVector, out = new Float32Array(head.labels.length)): Float32Array {
+  out.set(head.bias);
   for (let k = 0; k < x.idx.length; k++) {
     const f = x.idx[k] as number;
     const v = x.val[k] as number;
@@ -55,6 +55,12 @@ export function probabilities(head: SparseHead, x: SparseVector): Float32Array {
       out[j] = (out[j] as number) + v * (head.w[p] as number);
     }
   }
+  return out;
+}
+
+/** Probabilities over the head's labels. */
+export function probabilities(head: SparseHead, x: SparseVector): Float32Array {
+  const out = rawScores(head, x);
   for (let j = 0; j < out.length; j++) out[j] = (out[j] as number) * head.temperature;
   softmaxInPlace(out);
   return out;

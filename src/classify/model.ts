@@ -1,6 +1,7 @@
-import { buildVocabulary, hashedCounts, vectorize, type SparseVector, type Vocabulary } from './features.js';
-import { compactHead, probabilities, topTwo, type HeadPrediction, type SparseHead } from './head.js';
-import { trainSoftmax, type LinearHead } from './softmax.js';
+import { departmentProbabilities, trainDepartmentBlend, type DepartmentBlend } from './department.js';
+import { buildVocabulary, hashedCounts, textVector, vectorize, type SparseVector, type Vocabulary } from './features.js';
+import { compactHead, probabilities, rawScores, topTwo, type HeadPrediction, type SparseHead } from './head.js';
+import { softmaxInPlace, trainSoftmax, type LinearHead } from './softmax.js';
 import { trainSvm } from './svm.js';
 
 /** One labelled text; any subset of the targets may be present. */
@@ -22,6 +23,8 @@ export interface TextModel {
   metrics: Record<string, unknown>;
   vocab: Vocabulary;
   heads: Partial<Record<Target, SparseHead>>;
+  /** Present when both topic and department were trained (see department.ts). */
+  departmentBlend?: DepartmentBlend;
 }
 
 export interface ModelPrediction {
@@ -41,6 +44,13 @@ export interface TrainModelOptions {
 /** SVM and softmax logits are summed into one linear head (cheaper than averaging two models at run time). */
 const SVM_SCALE = 5;
 
+/**
+ * One-vs-rest SVMs under-predict rare classes (each binary problem is dominated by its
+ * negatives); a small negative log-prior in the bias gives them back some room.
+ * 5-fold CV on 161 topics: +0.004 topic accuracy; the department head did not gain.
+ */
+const PRIOR_SHIFT: Partial<Record<Target, number>> = { topic: -0.04 };
+
 /** A target needs at least two labels, each seen, to be worth a head. */
 function labelled(samples: Sample[], target: Target): { rows: number[]; labels: string[] } | null {
   const rows = samples.flatMap((s, i) => (s[target] ? [i] : []));
@@ -56,11 +66,23 @@ function mergeHeads(svm: LinearHead, lr: LinearHead, svmWeight: number): LinearH
   return { labels: svm.labels, dims: svm.dims, weights, bias };
 }
 
-function trainHead(xs: SparseVector[], target: { rows: number[]; labels: string[] }, values: string[], dims: number, svmWeight: number): SparseHead {
+function shiftByPrior(bias: Float32Array, ys: Int32Array, shift: number): void {
+  const counts = new Float64Array(bias.length).fill(1);
+  for (const y of ys) counts[y] = (counts[y] as number) + 1;
+  for (let c = 0; c < bias.length; c++) bias[c] = (bias[c] as number) + shift * Math.log((counts[c] as number) / ys.length);
+}
+
+function targetRows(xs: SparseVector[], target: { rows: number[]; labels: string[] }, values: string[]) {
   const index = new Map(target.labels.map((l, i) => [l, i]));
   const vs = target.rows.map((i) => xs[i] as SparseVector);
   const ys = Int32Array.from(target.rows.map((i) => index.get(values[i] as string) as number));
+  return { vs, ys };
+}
+
+function trainHead(xs: SparseVector[], target: { rows: number[]; labels: string[] }, values: string[], dims: number, svmWeight: number, shift = 0): SparseHead {
+  const { vs, ys } = targetRows(xs, target, values);
   const svm = trainSvm(vs, ys, target.labels, dims, { c: 0.5 });
+  if (shift) shiftByPrior(svm.bias, ys, shift);
   const head = svmWeight >= 1 ? scaled(svm, SVM_SCALE) : mergeHeads(svm, trainSoftmax(vs, ys, target.labels, dims, { epochs: 6, lambda: 0, eta: 10 }), svmWeight);
   return compactHead(head, 1);
 }
@@ -69,20 +91,33 @@ function scaled(h: LinearHead, k: number): LinearHead {
   return { ...h, weights: h.weights.map((v) => v * k), bias: h.bias.map((v) => v * k) };
 }
 
+function blendFor(samples: Sample[], xs: SparseVector[], topic: SparseHead, dept: SparseHead, dims: number): DepartmentBlend {
+  const ti = new Map(topic.labels.map((l, i) => [l, i]));
+  const target = labelled(samples, 'department') as { rows: number[]; labels: string[] };
+  const { vs, ys } = targetRows(xs, target, samples.map((s) => s.department ?? ''));
+  const pairs: [number, number][] = [];
+  target.rows.forEach((r, k) => {
+    const t = ti.get(samples[r]?.topic ?? '');
+    if (t !== undefined) pairs.push([t, ys[k] as number]);
+  });
+  return trainDepartmentBlend(vs, ys, dept.labels.length, dims, pairs, topic.labels.length);
+}
+
 /** Trains the vocabulary and every head that has labels. Deterministic for the same samples. */
 export function trainModel(samples: Sample[], opts: TrainModelOptions = {}): TextModel {
   const counts = samples.map((s) => hashedCounts(s.text));
-  // Tiny training sets keep every n-gram; larger ones drop hashes seen in one document only.
-  const vocab = buildVocabulary(counts, samples.length >= 200 ? 2 : 1);
+  // Tiny training sets keep every n-gram; larger ones drop hashes seen in fewer than three documents (5-fold CV: best, and a smaller model).
+  const vocab = buildVocabulary(counts, samples.length >= 200 ? 3 : 1);
   const xs = counts.map((c) => vectorize(c, vocab));
   const heads: TextModel['heads'] = {};
   for (const t of TARGETS) {
     const target = labelled(samples, t);
     if (!target) continue;
     const values = samples.map((s) => (s[t] ?? '') as string);
-    heads[t] = trainHead(xs, target, values, vocab.idf.length, opts.svmWeight ?? 1);
+    heads[t] = trainHead(xs, target, values, vocab.idf.length, opts.svmWeight ?? 1, PRIOR_SHIFT[t]);
   }
   return {
+    departmentBlend: heads.topic && heads.department ? blendFor(samples, xs, heads.topic, heads.department, vocab.idf.length) : undefined,
     version: opts.version ?? 1,
     trainedAt: (opts.trainedAt ?? new Date()).toISOString(),
     samples: samples.length,
@@ -94,16 +129,23 @@ export function trainModel(samples: Sample[], opts: TrainModelOptions = {}): Tex
 
 /** Vectorizes once and runs every head. */
 export function predict(model: TextModel, text: string): ModelPrediction {
-  const vector = vectorize(hashedCounts(text), model.vocab);
+  const vector = textVector(text, model.vocab);
   const out: ModelPrediction = { vector };
-  for (const t of TARGETS) {
-    const head = model.heads[t];
-    if (head) out[t] = topTwo(head.labels, probabilities(head, vector));
+  const { topic, department, kind } = model.heads;
+  const blend = model.departmentBlend;
+  if (topic) {
+    const raw = rawScores(topic, vector);
+    if (department && blend) out.department = topTwo(department.labels, departmentProbabilities(department, blend, vector, raw));
+    for (let j = 0; j < raw.length; j++) raw[j] = (raw[j] as number) * topic.temperature;
+    softmaxInPlace(raw);
+    out.topic = topTwo(topic.labels, raw);
   }
+  if (department && !out.department) out.department = topTwo(department.labels, probabilities(department, vector));
+  if (kind) out.kind = topTwo(kind.labels, probabilities(kind, vector));
   return out;
 }
 
 /** Vector of a text in the model's feature space (few-shot example search). */
 export function embed(model: TextModel, text: string): SparseVector {
-  return vectorize(hashedCounts(text), model.vocab);
+  return textVector(text, model.vocab);
 }
