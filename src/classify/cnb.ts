@@ -75,19 +75,27 @@ export function trainCnb(xs: SparseVector[], ys: Int32Array, classes: number, di
 /** CNB scores (higher is better) of one vector into `out`. */
 export function cnbScores(h: CnbHead, x: SparseVector, out: Float32Array): Float32Array {
   out.fill(0);
-  let b = 0;
-  let mass = 0;
   for (let k = 0; k < x.idx.length; k++) {
     const f = x.idx[k] as number;
     const v = x.val[k] as number;
-    b += v * (h.base[f] as number);
-    mass += v;
     const end = h.rowPtr[f + 1] as number;
     for (let p = h.rowPtr[f] as number; p < end; p++) {
       const c = h.cls[p] as number;
       out[c] = (out[c] as number) + v * (h.w[p] as number);
     }
   }
-  for (let c = 0; c < out.length; c++) out[c] = -((out[c] as number) + b - mass * (h.logDenom[c] as number)) * (h.invNorm[c] as number);
-  return out;
+  return cnbFinish(h, x, out);
+}
+
+/** Turns Σ x_f · correction_cf (already in `sums`, e.g. from a fused table) into CNB scores, in place. */
+export function cnbFinish(h: CnbHead, x: SparseVector, sums: Float32Array): Float32Array {
+  let b = 0;
+  let mass = 0;
+  for (let k = 0; k < x.idx.length; k++) {
+    const v = x.val[k] as number;
+    b += v * (h.base[x.idx[k] as number] as number);
+    mass += v;
+  }
+  for (let c = 0; c < sums.length; c++) sums[c] = -((sums[c] as number) + b - mass * (h.logDenom[c] as number)) * (h.invNorm[c] as number);
+  return sums;
 }

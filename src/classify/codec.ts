@@ -9,7 +9,7 @@ import type { TextModel } from './model.js';
  */
 export const MODEL_FORMAT = 'otklik-linear-1';
 
-type Typed = Uint32Array | Uint16Array | Int8Array | Float32Array;
+type Typed = Uint32Array | Uint16Array | Int16Array | Int8Array | Float32Array;
 
 function b64(a: Typed): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -36,7 +36,9 @@ const blendJson = z.object({
   base: z.string(),
   rowPtr: z.string(),
   cls: z.string(),
+  /** CNB corrections as int16 × wScale: their sum over a text's features needs more than int8's precision. */
   w: z.string(),
+  wScale: z.number(),
   invNorm: z.string(),
   logDenom: z.string(),
   viaTopic: z.string(),
@@ -56,12 +58,16 @@ const modelJson = z.object({
 
 function encodeBlend(b: DepartmentBlend): z.infer<typeof blendJson> {
   const { cnb } = b;
-  return { base: b64(cnb.base), rowPtr: b64(cnb.rowPtr), cls: b64(cnb.cls), w: b64(cnb.w), invNorm: b64(cnb.invNorm), logDenom: b64(cnb.logDenom), viaTopic: b64(b.viaTopic) };
+  let max = 0;
+  for (const v of cnb.w) max = Math.max(max, Math.abs(v));
+  const wScale = max > 0 ? max / 32767 : 1;
+  const w = b64(Int16Array.from(cnb.w, (v) => Math.round(v / wScale)));
+  return { base: b64(cnb.base), rowPtr: b64(cnb.rowPtr), cls: b64(cnb.cls), w, wScale, invNorm: b64(cnb.invNorm), logDenom: b64(cnb.logDenom), viaTopic: b64(b.viaTopic) };
 }
 
 function decodeBlend(j: z.infer<typeof blendJson>): DepartmentBlend {
   const f32 = (s: string) => unb64(s, (b) => new Float32Array(b));
-  const cnb = { base: f32(j.base), rowPtr: unb64(j.rowPtr, (b) => new Uint32Array(b)), cls: unb64(j.cls, (b) => new Uint16Array(b)), w: f32(j.w), invNorm: f32(j.invNorm), logDenom: f32(j.logDenom) };
+  const cnb = { base: f32(j.base), rowPtr: unb64(j.rowPtr, (b) => new Uint32Array(b)), cls: unb64(j.cls, (b) => new Uint16Array(b)), w: Float32Array.from(unb64(j.w, (b) => new Int16Array(b)), (v) => v * j.wScale), invNorm: f32(j.invNorm), logDenom: f32(j.logDenom) };
   return { cnb, viaTopic: f32(j.viaTopic) };
 }
 

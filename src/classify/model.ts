@@ -1,6 +1,8 @@
 import { departmentProbabilities, trainDepartmentBlend, type DepartmentBlend } from './department.js';
 import { buildVocabulary, hashedCounts, textVector, vectorize, type SparseVector, type Vocabulary } from './features.js';
-import { compactHead, probabilities, rawScores, topTwo, type HeadPrediction, type SparseHead } from './head.js';
+import { cnbFinish } from './cnb.js';
+import { fuse, fusedScores, type Fused } from './fused.js';
+import { compactHead, probabilities, topTwo, type HeadPrediction, type SparseHead } from './head.js';
 import { softmaxInPlace, trainSoftmax, type LinearHead } from './softmax.js';
 import { trainSvm } from './svm.js';
 
@@ -127,20 +129,47 @@ export function trainModel(samples: Sample[], opts: TrainModelOptions = {}): Tex
   };
 }
 
-/** Vectorizes once and runs every head. */
+const fusedTables = new WeakMap<TextModel, Fused>();
+
+/** The topic, department and CNB tables fused once per model object (see fused.ts). */
+function fusedOf(model: TextModel, topic: SparseHead, dept: SparseHead, blend: DepartmentBlend): Fused {
+  let f = fusedTables.get(model);
+  if (!f) {
+    const d = dept.labels.length;
+    f = fuse([{ rows: topic, width: topic.labels.length }, { rows: dept, width: d }, { rows: blend.cnb, width: d }], model.vocab.idf.length);
+    fusedTables.set(model, f);
+  }
+  return f;
+}
+
+function withBias(s: Float32Array, bias: Float32Array): Float32Array {
+  for (let j = 0; j < s.length; j++) s[j] = (s[j] as number) + (bias[j] as number);
+  return s;
+}
+
+function tempered(raw: Float32Array, temperature: number): Float32Array {
+  for (let j = 0; j < raw.length; j++) raw[j] = (raw[j] as number) * temperature;
+  softmaxInPlace(raw);
+  return raw;
+}
+
+/** Vectorizes once and runs every head (topic, department and CNB in one pass when blended). */
 export function predict(model: TextModel, text: string): ModelPrediction {
   const vector = textVector(text, model.vocab);
   const out: ModelPrediction = { vector };
   const { topic, department, kind } = model.heads;
   const blend = model.departmentBlend;
-  if (topic) {
-    const raw = rawScores(topic, vector);
-    if (department && blend) out.department = topTwo(department.labels, departmentProbabilities(department, blend, vector, raw));
-    for (let j = 0; j < raw.length; j++) raw[j] = (raw[j] as number) * topic.temperature;
-    softmaxInPlace(raw);
-    out.topic = topTwo(topic.labels, raw);
+  if (topic && department && blend) {
+    const [t, d] = [topic.labels.length, department.labels.length];
+    const all = fusedScores(fusedOf(model, topic, department, blend), vector);
+    const topicRaw = withBias(all.subarray(0, t), topic.bias);
+    const cnb = cnbFinish(blend.cnb, vector, all.subarray(t + d, t + 2 * d));
+    out.department = topTwo(department.labels, departmentProbabilities(blend, withBias(all.subarray(t, t + d), department.bias), cnb, topicRaw));
+    out.topic = topTwo(topic.labels, tempered(topicRaw, topic.temperature));
+  } else {
+    if (topic) out.topic = topTwo(topic.labels, probabilities(topic, vector));
+    if (department) out.department = topTwo(department.labels, probabilities(department, vector));
   }
-  if (department && !out.department) out.department = topTwo(department.labels, probabilities(department, vector));
   if (kind) out.kind = topTwo(kind.labels, probabilities(kind, vector));
   return out;
 }

@@ -35,7 +35,12 @@ describe('offline model', () => {
     const json = serializeModel(model);
     expect(json.length).toBeLessThan(2_000_000);
     const back = deserializeModel(json);
-    for (const s of test) expect(predict(back, s.text).topic?.label).toBe(predict(model, s.text).topic?.label);
+    expect(back.departmentBlend).toBeDefined();
+    for (const s of test) {
+      const [a, b] = [predict(back, s.text), predict(model, s.text)];
+      expect(a.topic?.label).toBe(b.topic?.label);
+      expect(a.department?.label).toBe(b.department?.label);
+    }
   });
 
   it('rejects a foreign format', () => {
