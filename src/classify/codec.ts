@@ -9,7 +9,16 @@ import type { TextModel } from './model.js';
  */
 export const MODEL_FORMAT = 'otklik-linear-1';
 
-type Typed = Uint32Array | Uint16Array | Int16Array | Int8Array | Float32Array;
+type Typed = Uint32Array | Uint16Array | Uint8Array | Int16Array | Int8Array | Float32Array;
+
+/** Class ids take one byte when fewer than 256 classes (the usual case): a third of a head's size. */
+function encodeCls(cls: Uint16Array, classes: number): { cls: string; clsBytes?: 1 } {
+  return classes <= 256 ? { cls: b64(Uint8Array.from(cls)), clsBytes: 1 } : { cls: b64(cls) };
+}
+
+function decodeCls(s: string, bytes: number | undefined): Uint16Array {
+  return bytes === 1 ? Uint16Array.from(unb64(s, (b) => new Uint8Array(b))) : unb64(s, (b) => new Uint16Array(b));
+}
 
 function b64(a: Typed): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -28,6 +37,8 @@ const headJson = z.object({
   temperature: z.number(),
   rowPtr: z.string(),
   cls: z.string(),
+  /** 1 when class ids are stored as bytes; absent (2) in models written before. */
+  clsBytes: z.literal(1).optional(),
   q: z.string(),
   scale: z.number(),
 });
@@ -36,6 +47,8 @@ const blendJson = z.object({
   base: z.string(),
   rowPtr: z.string(),
   cls: z.string(),
+  /** 1 when class ids are stored as bytes; absent (2) in models written before. */
+  clsBytes: z.literal(1).optional(),
   /** CNB corrections as int16 × wScale: their sum over a text's features needs more than int8's precision. */
   w: z.string(),
   wScale: z.number(),
@@ -62,12 +75,12 @@ function encodeBlend(b: DepartmentBlend): z.infer<typeof blendJson> {
   for (const v of cnb.w) max = Math.max(max, Math.abs(v));
   const wScale = max > 0 ? max / 32767 : 1;
   const w = b64(Int16Array.from(cnb.w, (v) => Math.round(v / wScale)));
-  return { base: b64(cnb.base), rowPtr: b64(cnb.rowPtr), cls: b64(cnb.cls), w, wScale, invNorm: b64(cnb.invNorm), logDenom: b64(cnb.logDenom), viaTopic: b64(b.viaTopic) };
+  return { base: b64(cnb.base), rowPtr: b64(cnb.rowPtr), ...encodeCls(cnb.cls, cnb.invNorm.length), w, wScale, invNorm: b64(cnb.invNorm), logDenom: b64(cnb.logDenom), viaTopic: b64(b.viaTopic) };
 }
 
 function decodeBlend(j: z.infer<typeof blendJson>): DepartmentBlend {
   const f32 = (s: string) => unb64(s, (b) => new Float32Array(b));
-  const cnb = { base: f32(j.base), rowPtr: unb64(j.rowPtr, (b) => new Uint32Array(b)), cls: unb64(j.cls, (b) => new Uint16Array(b)), w: Float32Array.from(unb64(j.w, (b) => new Int16Array(b)), (v) => v * j.wScale), invNorm: f32(j.invNorm), logDenom: f32(j.logDenom) };
+  const cnb = { base: f32(j.base), rowPtr: unb64(j.rowPtr, (b) => new Uint32Array(b)), cls: decodeCls(j.cls, j.clsBytes), w: Float32Array.from(unb64(j.w, (b) => new Int16Array(b)), (v) => v * j.wScale), invNorm: f32(j.invNorm), logDenom: f32(j.logDenom) };
   return { cnb, viaTopic: f32(j.viaTopic) };
 }
 
@@ -76,7 +89,7 @@ function encodeHead(h: SparseHead): z.infer<typeof headJson> {
   for (const v of h.w) max = Math.max(max, Math.abs(v));
   const scale = max > 0 ? max / 127 : 1;
   const q = Int8Array.from(h.w, (v) => Math.round(v / scale));
-  return { labels: h.labels, bias: [...h.bias], temperature: h.temperature, rowPtr: b64(h.rowPtr), cls: b64(h.cls), q: b64(q), scale };
+  return { labels: h.labels, bias: [...h.bias], temperature: h.temperature, rowPtr: b64(h.rowPtr), ...encodeCls(h.cls, h.labels.length), q: b64(q), scale };
 }
 
 function decodeHead(j: z.infer<typeof headJson>): SparseHead {
@@ -86,7 +99,7 @@ function decodeHead(j: z.infer<typeof headJson>): SparseHead {
     bias: Float32Array.from(j.bias),
     temperature: j.temperature,
     rowPtr: unb64(j.rowPtr, (b) => new Uint32Array(b)),
-    cls: unb64(j.cls, (b) => new Uint16Array(b)),
+    cls: decodeCls(j.cls, j.clsBytes),
     w: Float32Array.from(q, (v) => v * j.scale),
   };
 }

@@ -43,6 +43,15 @@ describe('offline model', () => {
     }
   });
 
+  it('reads a model stored without the department blend (older format)', () => {
+    const json = JSON.parse(serializeModel(model)) as Record<string, unknown>;
+    delete json.departmentBlend;
+    const back = deserializeModel(JSON.stringify(json));
+    expect(back.departmentBlend).toBeUndefined();
+    const m = evaluate(back, test);
+    expect(m.department_accuracy).toBeGreaterThanOrEqual(0.8);
+  });
+
   it('rejects a foreign format', () => {
     expect(() => deserializeModel('{"format":"other"}')).toThrow();
   });
