@@ -118,14 +118,15 @@ export function trainModel(samples: Sample[], opts: TrainModelOptions = {}): Tex
     const values = samples.map((s) => (s[t] ?? '') as string);
     heads[t] = trainHead(xs, target, values, vocab.idf.length, opts.svmWeight ?? 1, PRIOR_SHIFT[t]);
   }
+  const departmentBlend = heads.topic && heads.department ? blendFor(samples, xs, heads.topic, heads.department, vocab.idf.length) : undefined;
   return {
-    departmentBlend: heads.topic && heads.department ? blendFor(samples, xs, heads.topic, heads.department, vocab.idf.length) : undefined,
     version: opts.version ?? 1,
     trainedAt: (opts.trainedAt ?? new Date()).toISOString(),
     samples: samples.length,
     metrics: {},
     vocab,
     heads,
+    departmentBlend,
   };
 }
 
