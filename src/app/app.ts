@@ -12,7 +12,8 @@ import { createDedupeIndex } from '../pipeline/dedupe-index.js';
 import { createPoller } from '../pipeline/poller.js';
 import { processPending, type PipelineStep, type ProcessDeps } from '../pipeline/process.js';
 import { createGazetteer } from '../routing/territory.js';
-import { createWorkCalendar, loadCalendar, type WorkCalendar } from '../sla/calendar.js';
+import type { WorkCalendar } from '../sla/calendar.js';
+import { workCalendarFromConfig } from '../sla/from-config.js';
 import { computeDeadline } from '../sla/deadline.js';
 import { createPipelineClassifier } from './classifier.js';
 import { syncConfig } from './sync-config.js';
@@ -62,13 +63,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const db = dbHandle.db;
   await syncConfig(db, installation);
 
-  const calendar = createWorkCalendar({
-    timezone: installation.timezone,
-    workStart: installation.sla.work_start,
-    workEnd: installation.sla.work_end,
-    data: loadCalendar(),
-    onUncoveredYear: (year) => log.warn({ year }, 'the production calendar has no data for this year: deadlines count weekends and fixed holidays only; add config/calendar/ru-<year>.json'),
-  });
+  const calendar = workCalendarFromConfig(installation, { log });
   const classifier = opts.classifier ?? (await createPipelineClassifier({ installation, db, env, log, clock }));
   const notifier = opts.notifier ?? createLogNotifier(log);
   const adapters = opts.createAdapters?.({ env, log, clock, installation }) ?? new Map();
