@@ -43,7 +43,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   poll: async () => async (d) => {
     const cycle = await d.app.poller.pollOnce({ force: true });
     const done = await d.app.processPending(Number.MAX_SAFE_INTEGER);
-    d.out(JSON.stringify({ ...cycle, ...done }));
+    d.out(JSON.stringify({ ...cycle, ...done, failed: cycle.failed, failedPosts: done.failed }));
     return cycle.failed && !cycle.polled ? 1 : 0;
   },
   incidents: async () => incidentsCommand,

@@ -6,7 +6,7 @@ import type { Channel } from '../domain/post.js';
 import { SourceError, type ChannelAdapter, type PollOutcome, type PollRequest, type SourceRef } from '../domain/source.js';
 import type { Logger } from '../log.js';
 import type { Notifier } from '../notify.js';
-import type { PipelineStep } from './process.js';
+import { crashPoint, type PipelineStep } from './process.js';
 import { storePosts } from './store.js';
 
 export interface PollerDeps {
@@ -88,9 +88,9 @@ export function createPoller(deps: PollerDeps) {
   async function settle(row: SourceRow, outcome: PollOutcome, stats: PollCycleStats): Promise<void> {
     const now = deps.clock.now();
     if (outcome.ok) {
-      deps.faults?.('fetched');
+      crashPoint(deps.faults, 'fetched');
       const inserted = await storePosts(deps.db, row.id, row.channel as Channel, outcome.posts, now);
-      deps.faults?.('stored');
+      crashPoint(deps.faults, 'stored');
       // The cursor moves only now that its posts are committed.
       await deps.db
         .update(sources)

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Installation } from '../config/installation.js';
 import type { Db } from '../db/client.js';
 import { incidentEvents, incidents, posts, sources } from '../db/schema.js';
@@ -31,6 +31,22 @@ export interface ProcessStats {
   incidents: number;
   merged: number;
   notIncidents: number;
+  /** Posts that failed this run; they keep no decision and are tried again next run. */
+  failed: number;
+}
+
+/** What a `faults` hook throws is a simulated crash: it must end the run, never be skipped like a bad post. */
+export class SimulatedCrash extends Error {
+  override name = 'SimulatedCrash';
+}
+
+/** Calls the test hook at a named point between steps. */
+export function crashPoint(faults: ((step: PipelineStep) => void) | undefined, step: PipelineStep): void {
+  try {
+    faults?.(step);
+  } catch (err) {
+    throw new SimulatedCrash((err as Error).message, { cause: err });
+  }
 }
 
 type PostRow = typeof posts.$inferSelect;
@@ -42,12 +58,20 @@ const UNSURE: Classification = { kind: 'complaint', topic: null, confidence: 0, 
  * own transaction: a crash leaves every post either fully decided or untouched.
  */
 export async function processPending(deps: ProcessDeps, limit = 1000): Promise<ProcessStats> {
-  const stats: ProcessStats = { processed: 0, incidents: 0, merged: 0, notIncidents: 0 };
+  const stats: ProcessStats = { processed: 0, incidents: 0, merged: 0, notIncidents: 0, failed: 0 };
+  let after = 0; // posts are taken in id order; a failed one is passed over, not retried in the same run
   for (;;) {
-    const batch = await deps.db.select().from(posts).where(isNull(posts.processedAt)).orderBy(asc(posts.id)).limit(Math.min(limit, 200));
+    const batch = await deps.db
+      .select()
+      .from(posts)
+      .where(and(isNull(posts.processedAt), gt(posts.id, after)))
+      .orderBy(asc(posts.id))
+      .limit(Math.min(limit, 200));
     if (batch.length === 0) break;
     for (const post of batch) {
-      const outcome = await processPost(deps, post);
+      after = post.id;
+      const outcome = await processOrSkip(deps, post, stats);
+      if (!outcome) continue;
       stats.processed++;
       if (outcome === 'incident') stats.incidents++;
       else if (outcome === 'merged') stats.merged++;
@@ -56,6 +80,22 @@ export async function processPending(deps: ProcessDeps, limit = 1000): Promise<P
     if (stats.processed >= limit) break;
   }
   return stats;
+}
+
+/** One bad post must not hold up the others: its error is kept on the post and it waits for the next run. */
+async function processOrSkip(deps: ProcessDeps, post: PostRow, stats: ProcessStats) {
+  try {
+    const outcome = await processPost(deps, post);
+    if (post.processError) await deps.db.update(posts).set({ processError: null }).where(eq(posts.id, post.id));
+    return outcome;
+  } catch (err) {
+    if (err instanceof SimulatedCrash) throw err;
+    stats.failed++;
+    const message = err instanceof Error ? err.message : String(err);
+    deps.log.error({ err, postId: post.id }, 'post not processed; it will be tried again');
+    await deps.db.update(posts).set({ processError: message.slice(0, 1000) }).where(eq(posts.id, post.id));
+    return null;
+  }
 }
 
 async function classifySafely(deps: ProcessDeps, post: PostRow): Promise<Classification> {
@@ -88,7 +128,7 @@ export async function processPost(deps: ProcessDeps, post: PostRow): Promise<'in
   if (isIncidentKind(cls.kind) && (await isSearchSource(db, post.sourceId)) && !deps.gazetteer.isRelevant(post.text)) {
     cls = { ...cls, kind: 'noise', explanation: 'не о нашей территории' };
   }
-  deps.faults?.('classified');
+  crashPoint(deps.faults, 'classified');
   const now = clock.now();
   if (!isIncidentKind(cls.kind)) {
     const done = await db
@@ -110,7 +150,7 @@ export async function processPost(deps: ProcessDeps, post: PostRow): Promise<'in
     } else {
       incidentId = await openIncident(deps, tx as unknown as Db, post, cls, now, target?.incidentId ?? null);
     }
-    deps.faults?.('decided');
+    crashPoint(deps.faults, 'decided');
     await tx.update(posts).set({ processedAt: now, decidedKind: cls.kind, incidentId }).where(eq(posts.id, post.id));
     return { outcome: target?.open ? ('merged' as const) : ('incident' as const), id: incidentId };
   });

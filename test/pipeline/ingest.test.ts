@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFileAdapter } from '../../adapters/file/index.js';
 import type { DbHandle } from '../../src/db/client.js';
 import { incidentEvents, incidents, posts, sources } from '../../src/db/schema.js';
-import type { PipelineStep } from '../../src/pipeline/process.js';
+import { processPending, type PipelineStep } from '../../src/pipeline/process.js';
 import { createTestApp, testInstallation } from '../helpers/app.js';
 import { openTestDb } from '../helpers/db.js';
 
@@ -108,6 +108,31 @@ describe('pipeline on a real database', () => {
     rerun.clock.set(new Date(crashing.clock.now().getTime() + 11 * 60_000));
     await ingestAll(rerun);
     expect(await counts(h)).toEqual(clean);
+  });
+
+  it('a post that fails to process is kept, passed over, and decided on a later run', async () => {
+    const a = await app(undefined, 100);
+    await a.poller.pollOnce({ force: true });
+    const poisoned = {
+      ...a.pipeline,
+      gazetteer: {
+        ...a.pipeline.gazetteer,
+        find: (text: string) => {
+          if (text.includes('проспекте Победы')) throw new Error('gazetteer exploded');
+          return a.pipeline.gazetteer.find(text);
+        },
+      },
+    };
+    const first = await processPending(poisoned);
+    expect(first.failed).toBe(1);
+    expect(first.processed).toBe(FEED.length - 1);
+    const [bad] = await h.db.select().from(posts).where(eq(posts.externalId, 'topic:10'));
+    expect(bad).toMatchObject({ processedAt: null, processError: 'gazetteer exploded' });
+    const second = await a.processPending();
+    expect(second).toMatchObject({ processed: 1, failed: 0 });
+    expect((await counts(h)).unprocessed).toBe(0);
+    const [good] = await h.db.select().from(posts).where(eq(posts.externalId, 'topic:10'));
+    expect(good!.processError).toBeNull();
   });
 
   it('a broken source is marked, admins are told once, and the others go on', async () => {
