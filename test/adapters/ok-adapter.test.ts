@@ -130,9 +130,9 @@ describe('OK adapter: replies', () => {
   it('arrives exactly once when the first attempt times out', async () => {
     fake.addGroup({ id: '850005', name: 'Город' });
     const topic = fake.addTopic('850005', { text: 'Не работает фонтан' });
-    fake.failNext('discussions.addDiscussionComment', { delayMs: 1500 });
+    fake.failNext('discussions.addDiscussionComment', { delayMs: 3000 });
     const text = 'Здравствуйте! Фонтан включат после ремонта насосов.';
-    const res = await adapter({ timeoutMs: 300 }).reply!({ type: 'topic', topic_id: topic.id, group_id: '850005' }, text, 'inc-2');
+    const res = await adapter({ timeoutMs: 1000 }).reply!({ type: 'topic', topic_id: topic.id, group_id: '850005' }, text, 'inc-2');
     const mine = fake.state.comments.filter((x) => x.text === text);
     expect(mine).toHaveLength(1);
     expect(res.externalId).toBe(`topic:${topic.id}:c${mine[0]!.id}`);

@@ -56,8 +56,8 @@ describe('OK client against the fake', () => {
   });
 
   it('times out a slow answer and retries it', async () => {
-    fake.failNext('group.getInfo', { delayMs: 1500 });
-    await expect(client({ timeoutMs: 300 }).call('group.getInfo', { uids: '700001' })).resolves.toHaveLength(1);
+    fake.failNext('group.getInfo', { delayMs: 3000 });
+    await expect(client({ timeoutMs: 1000 }).call('group.getInfo', { uids: '700001' })).resolves.toHaveLength(1);
   });
 
   it('maps 102 to broken with a "token expired" message', async () => {

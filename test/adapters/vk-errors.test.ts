@@ -4,7 +4,7 @@ import { setupVk, source } from './vk-helpers.js';
 let env: Awaited<ReturnType<typeof setupVk>>;
 beforeAll(async () => {
   // A short timeout so the delayed-reply tests stay fast; the fake delays beyond it.
-  env = await setupVk({ timeoutMs: 300 });
+  env = await setupVk({ timeoutMs: 1000 });
   env.fake.addCommunity({ id: 4001 });
   env.fake.addPost(4001, { text: 'Когда уберут снег во дворе?' });
 });
@@ -47,7 +47,7 @@ describe('VK error codes through the real client', () => {
     ['VK 10', { error_code: 10 }],
     ['HTTP 500', { http: 500 }],
     ['HTTP 502', { http: 502 }],
-    ['a timeout', { delayMs: 1500 }],
+    ['a timeout', { delayMs: 3000 }],
   ])('%s once: retried inside the adapter', async (_name, failure) => {
     env.fake.failNext('wall.get', failure);
     const before = env.fake.requests.length;
@@ -79,7 +79,7 @@ describe('VK error codes through the real client', () => {
 describe('VK replies arrive exactly once', () => {
   it('wall.createComment: first attempt times out, the retry reuses guid', async () => {
     const { fake, adapter } = env;
-    fake.failNext('wall.createComment', { delayMs: 1500 });
+    fake.failNext('wall.createComment', { delayMs: 3000 });
     const res = await adapter.reply!({ type: 'wall', owner_id: -4001, post_id: 1, reply_to_comment: 1 }, 'Здравствуйте! Заявка передана в управу.', 'incident-7/reply-1');
     const attempts = fake.calls.filter((c) => c.method === 'wall.createComment');
     expect(attempts).toHaveLength(2);
@@ -93,7 +93,7 @@ describe('VK replies arrive exactly once', () => {
 
   it('messages.send: first attempt times out, the retry reuses random_id', async () => {
     const { fake, adapter } = env;
-    fake.failNext('messages.send', { delayMs: 1500 });
+    fake.failNext('messages.send', { delayMs: 3000 });
     const res = await adapter.reply!({ type: 'message', peer_id: 777 }, 'Ваше обращение принято.', 'incident-8/reply-1');
     const attempts = fake.calls.filter((c) => c.method === 'messages.send');
     expect(attempts).toHaveLength(2);

@@ -30,8 +30,8 @@ describe('reply publisher: exactly once, crash or timeout', () => {
     vk.addPost(4001, { text: 'Нет отопления в доме на Ленина 5, батареи холодные' });
     tg = await startTelegramFake();
     adapters = new Map<Channel, ChannelAdapter>([
-      ['vk', createVkAdapter({ groupToken: 'group-token', groupId: 99, apiBaseUrl: vk.apiBaseUrl, rps: 1000, groupRps: 1000, timeoutMs: 300, retryDelayMs: 1, clock })],
-      ['telegram', createTelegramAdapter({ bot: { citizenToken: CITIZEN_TOKEN, apiRoot: tg.apiRoot, sendTimeoutMs: 300, clock } })],
+      ['vk', createVkAdapter({ groupToken: 'group-token', groupId: 99, apiBaseUrl: vk.apiBaseUrl, rps: 1000, groupRps: 1000, timeoutMs: 1000, retryDelayMs: 1, clock })],
+      ['telegram', createTelegramAdapter({ bot: { citizenToken: CITIZEN_TOKEN, apiRoot: tg.apiRoot, sendTimeoutMs: 1500, clock } })],
     ]);
   });
   afterAll(async () => {
@@ -62,7 +62,7 @@ describe('reply publisher: exactly once, crash or timeout', () => {
 
   it('VK: the first attempt times out, the reply arrives once and the incident is answered', async () => {
     const { inc, publisher } = await incidentFor(vkPost);
-    vk.failNext('wall.createComment', { delayMs: 1_000 });
+    vk.failNext('wall.createComment', { delayMs: 3_000 });
     const id = await publisher.queue({ incidentId: inc.id, text: ANSWER, actor: 'user:1' });
     expect(await publisher.publish(id)).toBe('published');
     expect(await publisher.publish(id)).toBe('published'); // a second press does nothing
@@ -89,7 +89,7 @@ describe('reply publisher: exactly once, crash or timeout', () => {
 
   it('Telegram: a timeout leaves the reply unconfirmed for a person, never sent twice', async () => {
     const { inc, publisher } = await incidentFor(tgPost);
-    tg.failNext('sendMessage', { delayMs: 1_000 });
+    tg.failNext('sendMessage', { delayMs: 4_000 });
     const id = await publisher.queue({ incidentId: inc.id, text: ANSWER, actor: 'user:1' });
     expect(await publisher.publish(id)).toBe('unconfirmed');
     expect(await publisher.publish(id)).toBe('unconfirmed');
