@@ -1,4 +1,5 @@
 import type { SparseVector } from './features.js';
+import { addSparseProduct } from './head.js';
 
 /**
  * Complement Naive Bayes (Rennie et al. 2003) over the TF-IDF vectors: each class is
@@ -75,16 +76,7 @@ export function trainCnb(xs: SparseVector[], ys: Int32Array, classes: number, di
 /** CNB scores (higher is better) of one vector into `out`. */
 export function cnbScores(h: CnbHead, x: SparseVector, out: Float32Array): Float32Array {
   out.fill(0);
-  for (let k = 0; k < x.idx.length; k++) {
-    const f = x.idx[k] as number;
-    const v = x.val[k] as number;
-    const end = h.rowPtr[f + 1] as number;
-    for (let p = h.rowPtr[f] as number; p < end; p++) {
-      const c = h.cls[p] as number;
-      out[c] = (out[c] as number) + v * (h.w[p] as number);
-    }
-  }
-  return cnbFinish(h, x, out);
+  return cnbFinish(h, x, addSparseProduct(h, x, out));
 }
 
 /** Turns Σ x_f · correction_cf (already in `sums`, e.g. from a fused table) into CNB scores, in place. */

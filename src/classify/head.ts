@@ -49,13 +49,25 @@ export function compactHead(head: LinearHead, temperature: number, relThreshold 
 /** Raw linear scores (bias included, before the temperature) into `out`. */
 export function rawScores(head: SparseHead, x: SparseVector, out = new Float32Array(head.labels.length)): Float32Array {
   out.set(head.bias);
+  return addSparseProduct(head, x, out);
+}
+
+/** Feature-major sparse weights: for feature f, entries rowPtr[f]..rowPtr[f+1] of (class, weight). */
+export interface FeatureMajorWeights {
+  rowPtr: ArrayLike<number>;
+  cls: ArrayLike<number>;
+  w: ArrayLike<number>;
+}
+
+/** Adds x · W to `out` (one slot per class), walking only the vector's non-zero features. */
+export function addSparseProduct(m: FeatureMajorWeights, x: SparseVector, out: Float32Array): Float32Array {
   for (let k = 0; k < x.idx.length; k++) {
     const f = x.idx[k] as number;
     const v = x.val[k] as number;
-    const end = head.rowPtr[f + 1] as number;
-    for (let p = head.rowPtr[f] as number; p < end; p++) {
-      const j = head.cls[p] as number;
-      out[j] = (out[j] as number) + v * (head.w[p] as number);
+    const end = m.rowPtr[f + 1] as number;
+    for (let p = m.rowPtr[f] as number; p < end; p++) {
+      const c = m.cls[p] as number;
+      out[c] = (out[c] as number) + v * (m.w[p] as number);
     }
   }
   return out;
