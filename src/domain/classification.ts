@@ -23,6 +23,19 @@ export interface Classification {
   needsReview: boolean;
   /** One line for moderators: why this decision. */
   explanation?: string;
+  /**
+   * The best few topics (up to 3), most likely first, with calibrated probabilities
+   * (0..1): moderators' cards show them as one-tap choices. Absent when the
+   * classifier has no ranking (rules with no match).
+   */
+  topTopics?: Array<{ name: string; p: number }>;
+  /** The best few department codes (up to 3), most likely first, with calibrated probabilities. */
+  topDepartments?: Array<{ code: string; p: number }>;
+  /**
+   * True when the trained model decided alone at the stored precision target
+   * (`classifier.auto_precision`); everything else goes past a moderator.
+   */
+  auto?: boolean;
 }
 
 /** Anything that classifies a normalized text. Never throws for bad text. */

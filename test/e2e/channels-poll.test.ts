@@ -99,7 +99,7 @@ describe('four kinds of source in one app', () => {
       ]),
       createAdapters: adapters,
       clock,
-      notifier: { toAdmins: async (t) => void told.push(t), toManagers: async () => {} },
+      notifier: { toAdmins: async (t) => void told.push(t), toManagers: async () => {}, send: async () => {} },
     });
     const fresh = postsBySource();
 

@@ -157,7 +157,7 @@ describe('failing communities in the same batch', () => {
     seedWalls(fake, ids, 5);
     const told: string[] = [];
     const installSources = vkSources('wall', ids).map((s) => (s.ref === `-${privateId}` ? { ...s, name: 'Закрытое сообщество' } : s));
-    const app = await vkApp(installSources, { notifier: { toAdmins: async (t) => void told.push(t), toManagers: async () => {} } });
+    const app = await vkApp(installSources, { notifier: { toAdmins: async (t) => void told.push(t), toManagers: async () => {}, send: async () => {} } });
 
     const first = await countRequests(fake, () => app.poller.pollOnce({ force: true }));
     expect(first.result).toEqual({ polled: 998, failed: 2, fetched: 4990, newPosts: 4990 });

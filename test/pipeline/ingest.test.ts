@@ -143,7 +143,7 @@ describe('pipeline on a real database', () => {
         { channel: 'file', kind: 'jsonl', ref: '/nonexistent/feed.jsonl', name: 'Пропавший файл', enabled: true, interval: 60, options: {} },
       ]),
       createAdapters: () => new Map([['file', createFileAdapter({ batchSize: 100 })]]),
-      notifier: { toAdmins: async (t) => void told.push(t), toManagers: async () => {} },
+      notifier: { toAdmins: async (t) => void told.push(t), toManagers: async () => {}, send: async () => {} },
     });
     await a.poller.pollOnce({ force: true });
     await a.poller.pollOnce({ force: true });
