@@ -8,6 +8,7 @@ import type { Channel } from '../domain/post.js';
 import type { ChannelAdapter } from '../domain/source.js';
 import { createLogger, type Logger } from '../log.js';
 import { createLogNotifier, type Notifier } from '../notify.js';
+import { createOutboxNotifier } from '../bot/notifier.js';
 import { createDedupeIndex } from '../pipeline/dedupe-index.js';
 import { createPoller } from '../pipeline/poller.js';
 import { processPending, type PipelineStep, type ProcessDeps } from '../pipeline/process.js';
@@ -65,7 +66,8 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
 
   const calendar = workCalendarFromConfig(installation, { log });
   const classifier = opts.classifier ?? (await createPipelineClassifier({ installation, db, env, log, clock }));
-  const notifier = opts.notifier ?? createLogNotifier(log);
+  // With a staff bot every notice goes through the outbox (sent by `start`); otherwise to the log.
+  const notifier = opts.notifier ?? (env.TELEGRAM_BOT_TOKEN ? createOutboxNotifier({ db, installation, clock, log }) : createLogNotifier(log));
   const adapters = opts.createAdapters?.({ env, log, clock, installation }) ?? new Map();
   const gazetteer = createGazetteer(installation.territory);
   const pipeline: ProcessDeps = {

@@ -249,3 +249,106 @@ export const notices = pgTable('notices', {
   key: text('key').primaryKey(),
   createdAt: ts('created_at').notNull(),
 });
+
+// ─── Telegram staff workflow (#7): outbox, cards, callbacks, invites, seen chats ───
+
+/**
+ * Every staff message (cards, edits, reminders, digests, notices) is a row here first;
+ * the sender drains it keeping Telegram's limits. `key` makes a message once-only across
+ * restarts and instances. Edits of one card coalesce into one pending row (`card_edit_pending`).
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    chatId: text('chat_id').notNull(),
+    /** send | edit | photo | document | answer */
+    kind: text('kind', { enum: ['send', 'edit', 'photo', 'document'] }).notNull(),
+    cardId: integer('card_id'),
+    /** Bot API payload without chat_id (and without message_id for card edits). */
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /** Attachment bytes (base64) for photo/document rows. */
+    attachment: text('attachment'),
+    /** What a reply to this message means (the bot asked for a text): see src/bot/prompts.ts. */
+    meta: jsonb('meta').$type<Record<string, unknown>>(),
+    key: text('key').unique(),
+    /** pending | sending | sent | failed */
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    notBefore: ts('not_before').notNull(),
+    claimedBy: text('claimed_by'),
+    claimedUntil: ts('claimed_until'),
+    messageId: bigint('message_id', { mode: 'number' }),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull(),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [
+    index('outbox_due').on(t.notBefore, t.id).where(sql`status = 'pending'`),
+    uniqueIndex('outbox_card_edit_pending').on(t.cardId).where(sql`kind = 'edit' and status = 'pending'`),
+    index('outbox_chat_message').on(t.chatId, t.messageId),
+    index('outbox_chat_open').on(t.chatId, t.id).where(sql`status in ('pending', 'sending')`),
+  ],
+);
+
+/** One card per incident, chat and kind: the message the bot edits in place as the incident moves on. */
+export const cards = pgTable(
+  'cards',
+  {
+    id: serial('id').primaryKey(),
+    incidentId: integer('incident_id').notNull(),
+    chatId: text('chat_id').notNull(),
+    /** moderator | department | press */
+    kind: text('kind', { enum: ['moderator', 'department', 'press'] }).notNull(),
+    messageId: bigint('message_id', { mode: 'number' }),
+    /** Hash of the last rendered text + buttons: an unchanged card is not edited. */
+    renderedHash: text('rendered_hash'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('cards_incident_chat_kind').on(t.incidentId, t.chatId, t.kind), index('cards_message').on(t.chatId, t.messageId)],
+);
+
+/** Button payloads: callback_data carries only `id`; the action is looked up here, never trusted from the client. */
+export const botCallbacks = pgTable('bot_callbacks', {
+  id: text('id').primaryKey(),
+  action: text('action').notNull(),
+  incidentId: integer('incident_id'),
+  arg: text('arg'),
+  createdAt: ts('created_at').notNull(),
+});
+
+/** One-time invites: `t.me/<bot>?start=<code>`. */
+export const invites = pgTable('invites', {
+  code: text('code').primaryKey(),
+  role: text('role', { enum: ['admin', 'moderator', 'department', 'press', 'manager'] }).notNull(),
+  departmentCode: text('department_code'),
+  createdBy: text('created_by').notNull(),
+  createdAt: ts('created_at').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
+  usedBy: bigint('used_by', { mode: 'number' }),
+});
+
+/** The department's answer and the press service's public draft for an incident. */
+export const answerDrafts = pgTable('answer_drafts', {
+  incidentId: integer('incident_id').primaryKey(),
+  departmentText: text('department_text').notNull(),
+  /** Telegram file_ids of the department's photos. */
+  photos: jsonb('photos').$type<string[]>().notNull().default([]),
+  draft: text('draft').notNull(),
+  /** template | llm | press */
+  draftBy: text('draft_by').notNull(),
+  answeredBy: text('answered_by').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+/** Chats the staff bot has seen (`otklik chats`). */
+export const seenChats = pgTable('seen_chats', {
+  chatId: text('chat_id').primaryKey(),
+  title: text('title'),
+  type: text('type').notNull(),
+  /** member | administrator | left | kicked … (the bot's own status) */
+  botStatus: text('bot_status'),
+  firstSeenAt: ts('first_seen_at').notNull(),
+  lastSeenAt: ts('last_seen_at').notNull(),
+});

@@ -22,15 +22,47 @@ export interface TelegramCall {
   payload: Record<string, unknown>;
 }
 
+/** A message as the fake holds it now (after edits). */
+export interface FakeMessage {
+  chatId: string;
+  messageId: number;
+  text?: string;
+  caption?: string;
+  photo?: boolean;
+  document?: string;
+  replyMarkup?: Record<string, unknown>;
+  /** How many times it was edited. */
+  edits: number;
+}
+
+export interface TelegramFakeOptions {
+  /** Time source for limit accounting (tests pass their manual clock's `now`). Default: Date.now. */
+  now?: () => number;
+  /** Answer 429 like Telegram when a chat gets more than one message a second or a group more than 20 a minute. */
+  enforceLimits?: boolean;
+}
+
 export interface TelegramFake {
   apiRoot: string;
+  /** Messages of a chat as they are now (edits applied), in sending order. */
+  messages(chatId: number | string): FakeMessage[];
+  /** Delivered sends and edits per chat with the fake's clock time: the limit accounting. */
+  deliveries: Array<{ chatId: string; method: string; at: number }>;
+  /** Sends/edits that broke a limit (per chat 1/s, per group 20/min), whether answered 429 or not. */
+  limitViolations(): Array<{ chatId: string; at: number; rule: 'chat' | 'group' }>;
+  /** answerCallbackQuery payloads. */
+  callbackAnswers: Record<string, unknown>[];
+  /** Files served by getFile + /file/bot<token>/<path> (the test puts a photo there). */
+  putFile(fileId: string, data: Buffer): void;
+  /** Uploaded photos and documents (multipart), with the uploaded size. */
+  uploads: Array<{ chatId: string; method: string; filename: string; size: number }>;
   /** Every request, in arrival order (failed and delayed ones included). */
   calls: TelegramCall[];
   /** Queues an update for a bot; `update_id` is assigned when missing. Wakes a held getUpdates. */
   pushUpdate(token: string, update: Record<string, unknown>): number;
   /** sendMessage payloads that were delivered, optionally for one chat. */
   sent(chatId?: number | string): Record<string, unknown>[];
-  /** The next `times` calls of `method` (any token) fail as described. */
+  /** The next `times` calls of `method` (any token; `*` = any method but getUpdates) fail as described. */
   failNext(method: string, failure: TelegramFailure, times?: number): void;
   /** Updates not yet confirmed by an offset. */
   pending(token: string): number;
@@ -59,7 +91,14 @@ const ok = (result: unknown): Answer => ({ ok: true, result });
 const fail = (code: number, description = DESCRIPTIONS[code] ?? 'Error', parameters?: Payload): Answer =>
   parameters ? { ok: false, error_code: code, description, parameters } : { ok: false, error_code: code, description };
 
-export async function startTelegramFake(): Promise<TelegramFake> {
+export async function startTelegramFake(opts: TelegramFakeOptions = {}): Promise<TelegramFake> {
+  const now = opts.now ?? Date.now;
+  const store = new Map<string, FakeMessage[]>();
+  const deliveries: TelegramFake['deliveries'] = [];
+  const violations: ReturnType<TelegramFake['limitViolations']> = [];
+  const callbackAnswers: Payload[] = [];
+  const files = new Map<string, Buffer>();
+  const uploads: TelegramFake['uploads'] = [];
   const bots = new Map<string, BotState>();
   const calls: TelegramCall[] = [];
   const delivered: Payload[] = [];
@@ -78,7 +117,38 @@ export async function startTelegramFake(): Promise<TelegramFake> {
     messageIds.set(chatKey, id);
     const replyTo = (p.reply_parameters as Payload | undefined)?.message_id;
     const reply = replyTo === undefined ? {} : { reply_to_message: { message_id: Number(replyTo), chat: chatOf(p.chat_id), date: 0 } };
+    const held: FakeMessage = { chatId: chatKey, messageId: id, edits: 0, ...(content.text !== undefined ? { text: String(content.text) } : {}), ...(content.caption !== undefined ? { caption: String(content.caption) } : {}), ...(content.photo ? { photo: true } : {}), ...(p.reply_markup ? { replyMarkup: p.reply_markup as Payload } : {}) };
+    store.set(chatKey, [...(store.get(chatKey) ?? []), held]);
     return { message_id: id, from: botUser(token), chat: chatOf(p.chat_id), date: Math.floor(Date.now() / 1000), ...content, ...reply };
+  }
+
+  /** Per-chat and per-group limit accounting; returns a 429 answer when limits are enforced and broken. */
+  function account(chatId: string, method: string): Answer | null {
+    const at = now();
+    const mine = deliveries.filter((d) => d.chatId === chatId);
+    const last = mine.at(-1);
+    let rule: 'chat' | 'group' | null = null;
+    if (last && at - last.at < 1000) rule = 'chat';
+    else if (chatId.startsWith('-') && mine.filter((d) => d.at > at - 60_000).length >= 20) rule = 'group';
+    if (rule) {
+      violations.push({ chatId, at, rule });
+      if (opts.enforceLimits) return fail(429, 'Too Many Requests: retry after 1', { retry_after: 1 });
+    }
+    deliveries.push({ chatId, method, at });
+    return null;
+  }
+
+  function edit(p: Payload): Answer {
+    const held = (store.get(String(p.chat_id)) ?? []).find((m) => m.messageId === Number(p.message_id));
+    if (!held) return fail(400, 'Bad Request: message to edit not found');
+    if (held.text === p.text && JSON.stringify(held.replyMarkup ?? null) === JSON.stringify(p.reply_markup ?? null)) {
+      return fail(400, 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+    }
+    held.text = String(p.text);
+    if (p.reply_markup) held.replyMarkup = p.reply_markup as Payload;
+    else delete held.replyMarkup;
+    held.edits++;
+    return ok({ message_id: held.messageId, from: { id: 1, is_bot: true, first_name: 'Fake bot' }, chat: chatOf(p.chat_id), date: 0, edit_date: 0, text: p.text, reply_markup: p.reply_markup });
   }
 
   function getUpdates(token: string, p: Payload, res: ServerResponse): Answer | Promise<Answer> {
@@ -125,18 +195,37 @@ export async function startTelegramFake(): Promise<TelegramFake> {
       case 'sendMessage': {
         if (p.chat_id === undefined) return fail(400, 'Bad Request: chat_id is empty');
         if (!p.text) return fail(400, 'Bad Request: message text is empty');
+        if (String(p.text).length > 4096) return fail(400, 'Bad Request: message is too long');
+        const limited = account(String(p.chat_id), method);
+        if (limited) return limited;
         delivered.push(p);
         return ok(newMessage(token, p, { text: p.text }));
       }
       case 'sendPhoto':
-        return ok(newMessage(token, p, { photo: [{ file_id: `photo-${calls.length}`, file_unique_id: `u${calls.length}`, width: 800, height: 600 }], caption: p.caption }));
-      case 'sendDocument':
-        return ok(newMessage(token, p, { document: { file_id: `doc-${calls.length}`, file_unique_id: `d${calls.length}` }, caption: p.caption }));
-      case 'editMessageText':
+      case 'sendDocument': {
+        const limited = account(String(p.chat_id), method);
+        if (limited) return limited;
+        const field = (method === 'sendPhoto' ? p.photo : p.document) as { filename?: string; size?: number } | string | undefined;
+        if (typeof field === 'object' && field) uploads.push({ chatId: String(p.chat_id), method, filename: field.filename ?? '', size: field.size ?? 0 });
+        return method === 'sendPhoto'
+          ? ok(newMessage(token, p, { photo: [{ file_id: `photo-${calls.length}`, file_unique_id: `u${calls.length}`, width: 800, height: 600 }], caption: p.caption }))
+          : ok(newMessage(token, p, { document: { file_id: `doc-${calls.length}`, file_unique_id: `d${calls.length}` }, caption: p.caption }));
+      }
+      case 'editMessageText': {
+        if (p.inline_message_id) return ok(true);
+        const limited = account(String(p.chat_id), method);
+        return limited ?? edit(p);
+      }
       case 'editMessageReplyMarkup':
         if (p.inline_message_id) return ok(true);
         return ok({ message_id: Number(p.message_id), from: botUser(token), chat: chatOf(p.chat_id), date: 0, edit_date: 0, text: p.text, reply_markup: p.reply_markup });
+      case 'getFile': {
+        if (!files.has(String(p.file_id))) return fail(400, 'Bad Request: invalid file_id');
+        return ok({ file_id: p.file_id, file_unique_id: `u-${String(p.file_id)}`, file_size: files.get(String(p.file_id))!.length, file_path: `photos/${String(p.file_id)}.jpg` });
+      }
       case 'answerCallbackQuery':
+        callbackAnswers.push(p);
+        return ok(true);
       case 'deleteMessage':
       case 'sendChatAction':
       case 'setMyCommands':
@@ -152,12 +241,18 @@ export async function startTelegramFake(): Promise<TelegramFake> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
+    const file = /^\/file\/bot[^/]+\/photos\/(.+)\.jpg$/.exec(url.pathname);
+    if (file) {
+      const data = files.get(decodeURIComponent(file[1]!));
+      res.writeHead(data ? 200 : 404, { 'content-type': 'image/jpeg' }).end(data ?? '');
+      return;
+    }
     const m = /^\/bot([^/]+)\/(?:test\/)?([A-Za-z]+)$/.exec(url.pathname);
     const payload = { ...Object.fromEntries(url.searchParams), ...(await readPayload(req)) };
     if (!m) return send(res, fail(404, 'Not Found'));
     const [, token = '', method = ''] = m;
     calls.push({ token, method, payload });
-    const i = failures.findIndex((f) => f.method === method);
+    const i = failures.findIndex((f) => f.method === method || (f.method === '*' && method !== 'getUpdates'));
     const failure = i >= 0 ? failures.splice(i, 1)[0]!.failure : undefined;
     if (failure && 'http' in failure) {
       res.writeHead(failure.http, { 'content-type': 'text/plain' }).end('Bad Gateway');
@@ -182,6 +277,12 @@ export async function startTelegramFake(): Promise<TelegramFake> {
   return {
     apiRoot: `http://127.0.0.1:${port}`,
     calls,
+    messages: (chatId) => store.get(String(chatId)) ?? [],
+    deliveries,
+    limitViolations: () => violations,
+    callbackAnswers,
+    putFile: (fileId, data) => void files.set(fileId, data),
+    uploads,
     pushUpdate(token, update) {
       const s = bot(token);
       const id = typeof update.update_id === 'number' ? update.update_id : s.nextUpdateId;

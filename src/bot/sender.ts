@@ -1,0 +1,217 @@
+import { and, eq, lt, min, sql } from 'drizzle-orm';
+import { Input, TelegramError, type Telegram } from 'telegraf';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { cards, outbox } from '../db/schema.js';
+import type { Logger } from '../log.js';
+import { createSendLimits, type SendLimits } from './send-limits.js';
+
+type Row = typeof outbox.$inferSelect;
+
+export interface OutboxSenderDeps {
+  db: Db;
+  telegram: Telegram;
+  clock: Clock;
+  log: Logger;
+  /** This instance's name in claims. */
+  instance: string;
+  limits?: SendLimits;
+  /** How long a claimed row stays ours if we die mid-send. */
+  claimMs?: number;
+  /** Network / 5xx failures before a row is given up (it stays in the table as `failed`). */
+  maxAttempts?: number;
+}
+
+export interface DrainResult {
+  sent: number;
+  deferred: number;
+  failed: number;
+  /** When something may become sendable next (ms since epoch), or null when the outbox is empty. */
+  nextAt: number | null;
+}
+
+/**
+ * Drains the outbox into the Bot API. Rows are claimed with `FOR UPDATE SKIP LOCKED`, one
+ * per chat at a time and in order within a chat, so several drainers never send a row twice
+ * and a chat's messages keep their order; claims of a dead drainer expire. Telegram's limits
+ * are kept (src/bot/send-limits.ts), a 429 pauses that chat for `retry_after` and the row
+ * waits — it is never lost nor sent twice; a definite "no" (400/403) is kept as `failed`.
+ */
+export function createOutboxSender(deps: OutboxSenderDeps) {
+  const { db, clock } = deps;
+  const limits = deps.limits ?? createSendLimits();
+  const claimMs = deps.claimMs ?? 60_000;
+  const maxAttempts = deps.maxAttempts ?? 8;
+  let wakeUp: (() => void) | null = null;
+  let lastRelease = -Infinity;
+
+  async function releaseStale(now: Date): Promise<void> {
+    await db
+      .update(outbox)
+      .set({ status: 'pending', claimedBy: null, claimedUntil: null })
+      .where(and(eq(outbox.status, 'sending'), lt(outbox.claimedUntil, now)));
+  }
+
+  async function claim(now: Date, budget: number): Promise<Row[]> {
+    const at = sql`${now.toISOString()}::timestamptz`;
+    const busy = [...limits.busy(now.getTime()).keys()];
+    const notBusy = busy.length ? sql`and o.chat_id not in (${sql.join(busy.map((c) => sql`${c}`), sql`, `)})` : sql``;
+    const candidates = sql`select o.id from ${outbox} o
+      where o.status = 'pending' and o.not_before <= ${at} ${notBusy}
+        and not exists (select 1 from ${outbox} p where p.chat_id = o.chat_id and p.id < o.id and p.status in ('pending', 'sending'))
+      order by o.id limit ${budget} for update skip locked`;
+    return db
+      .update(outbox)
+      .set({ status: 'sending', claimedBy: deps.instance, claimedUntil: new Date(now.getTime() + claimMs), attempts: sql`${outbox.attempts} + 1` })
+      .where(sql`${outbox.id} in (${candidates})`)
+      .returning();
+  }
+
+  async function call(row: Row): Promise<number | null> {
+    const p = row.payload;
+    if (row.kind === 'send') {
+      const msg = (await deps.telegram.callApi('sendMessage', { chat_id: row.chatId, ...p } as never)) as { message_id: number };
+      return msg.message_id;
+    }
+    if (row.kind === 'edit') {
+      const messageId = await cardMessageId(row.cardId);
+      if (messageId === null) throw new Error('the card was never sent; nothing to edit');
+      const { reply_parameters: _ignored, ...edit } = p;
+      try {
+        await deps.telegram.callApi('editMessageText', { chat_id: row.chatId, message_id: messageId, ...edit } as never);
+      } catch (err) {
+        if (err instanceof TelegramError && /message is not modified/i.test(err.description)) return messageId;
+        throw err;
+      }
+      return messageId;
+    }
+    const file = Input.fromBuffer(Buffer.from(row.attachment ?? '', 'base64'), String(p.filename ?? 'file'));
+    const extra = { ...(p.caption ? { caption: String(p.caption), parse_mode: 'HTML' as const } : {}) };
+    const msg = row.kind === 'photo' ? await deps.telegram.sendPhoto(row.chatId, file, extra) : await deps.telegram.sendDocument(row.chatId, file, extra);
+    return msg.message_id;
+  }
+
+  async function cardMessageId(cardId: number | null): Promise<number | null> {
+    if (cardId === null) return null;
+    const [c] = await db.select({ m: cards.messageId }).from(cards).where(eq(cards.id, cardId));
+    return c?.m ?? null;
+  }
+
+  async function settle(row: Row, outcome: { messageId: number } | { error: unknown }): Promise<'sent' | 'deferred' | 'failed'> {
+    const now = clock.now();
+    if ('messageId' in outcome) {
+      await db.transaction(async (tx) => {
+        await tx.update(outbox).set({ status: 'sent', messageId: outcome.messageId, sentAt: now, claimedBy: null, claimedUntil: null, lastError: null }).where(eq(outbox.id, row.id));
+        if (row.cardId !== null && row.kind === 'send') await tx.update(cards).set({ messageId: outcome.messageId }).where(eq(cards.id, row.cardId));
+      });
+      return 'sent';
+    }
+    const err = outcome.error;
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof TelegramError && err.code === 429) {
+      const until = now.getTime() + (Number(err.parameters?.retry_after) || 5) * 1000;
+      limits.pause(row.chatId, until);
+      // A 429 is a definite "not sent": the row waits, its attempt does not count.
+      await db.update(outbox).set({ status: 'pending', notBefore: new Date(until), attempts: sql`${outbox.attempts} - 1`, claimedBy: null, claimedUntil: null, lastError: message }).where(eq(outbox.id, row.id));
+      return 'deferred';
+    }
+    const definite = err instanceof TelegramError && err.code >= 400 && err.code < 500;
+    if (definite || row.attempts >= maxAttempts) {
+      await db.update(outbox).set({ status: 'failed', claimedBy: null, claimedUntil: null, lastError: message }).where(eq(outbox.id, row.id));
+      deps.log.error({ outboxId: row.id, chatId: row.chatId, err: message }, 'staff message not delivered (kept as failed in the outbox)');
+      return 'failed';
+    }
+    const backoff = Math.min(300_000, 2_000 * 2 ** Math.max(0, row.attempts - 1));
+    await db.update(outbox).set({ status: 'pending', notBefore: new Date(now.getTime() + backoff), claimedBy: null, claimedUntil: null, lastError: message }).where(eq(outbox.id, row.id));
+    deps.log.warn({ outboxId: row.id, chatId: row.chatId, err: message }, 'staff message: network or server error; will retry');
+    return 'deferred';
+  }
+
+  async function deliver(row: Row): Promise<'sent' | 'deferred' | 'failed'> {
+    limits.record(row.chatId, clock.now().getTime());
+    try {
+      return await settle(row, { messageId: (await call(row)) ?? 0 });
+    } catch (error) {
+      return settle(row, { error });
+    }
+  }
+
+  async function nextAt(now: Date): Promise<number | null> {
+    const [r] = await db.select({ at: min(outbox.notBefore) }).from(outbox).where(eq(outbox.status, 'pending'));
+    const t = now.getTime();
+    if (!r?.at) {
+      // Rows another (possibly dead) drainer holds come back when their claim expires.
+      const [c] = await db.select({ at: min(outbox.claimedUntil) }).from(outbox).where(eq(outbox.status, 'sending'));
+      return c?.at ? Math.max(t + 1, new Date(c.at).getTime() + 1) : null;
+    }
+    const times = [new Date(r.at).getTime(), ...limits.busy(t).values(), limits.globalFreeAt(t)].filter((x) => x > t);
+    return times.length ? Math.min(...times) : t + 50;
+  }
+
+  async function drainOnce(): Promise<DrainResult> {
+    const now = clock.now();
+    if (now.getTime() - lastRelease >= 5_000) {
+      lastRelease = now.getTime();
+      await releaseStale(now);
+    }
+    const result: DrainResult = { sent: 0, deferred: 0, failed: 0, nextAt: null };
+    const budget = limits.globalBudget(now.getTime());
+    const rows = budget > 0 ? await claim(now, budget) : [];
+    const outcomes = await Promise.all(rows.map(deliver));
+    for (const o of outcomes) result[o]++;
+    const t = clock.now().getTime();
+    // After sends the chats just served are busy: their free time is known without asking the database.
+    const busyAt = rows.length ? Math.min(...limits.busy(t).values(), limits.globalFreeAt(t) > t ? limits.globalFreeAt(t) : Infinity) : Infinity;
+    result.nextAt = Number.isFinite(busyAt) ? busyAt : await nextAt(clock.now());
+    return result;
+  }
+
+  return {
+    drainOnce,
+    /** Drains until nothing is pending, sleeping on the clock between rounds (tests: a manual clock, no real waiting). */
+    async drainAll(maxRounds = 100_000): Promise<DrainResult> {
+      const total: DrainResult = { sent: 0, deferred: 0, failed: 0, nextAt: null };
+      for (let i = 0; i < maxRounds; i++) {
+        const r = await drainOnce();
+        total.sent += r.sent;
+        total.deferred += r.deferred;
+        total.failed += r.failed;
+        total.nextAt = r.nextAt;
+        if (r.nextAt === null) return total;
+        const wait = r.nextAt - clock.now().getTime();
+        if (wait > 0) await clock.sleep(wait);
+      }
+      return total;
+    },
+    /** Tells a waiting `run` loop that something was queued. */
+    wake(): void {
+      wakeUp?.();
+    },
+    /** Runs until `signal` aborts: drains, then waits for the next due row, a wake-up, or `idleMs`. */
+    async run(signal: AbortSignal, idleMs = 500): Promise<void> {
+      while (!signal.aborted) {
+        try {
+          const r = await drainOnce();
+          if (r.sent + r.deferred + r.failed > 0) continue;
+          const wait = Math.min(idleMs, r.nextAt === null ? idleMs : Math.max(1, r.nextAt - clock.now().getTime()));
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(done, wait);
+            function done() {
+              clearTimeout(timer);
+              wakeUp = null;
+              signal.removeEventListener('abort', done);
+              resolve();
+            }
+            wakeUp = done;
+            signal.addEventListener('abort', done, { once: true });
+          });
+        } catch (err) {
+          deps.log.error({ err }, 'outbox sender round failed');
+          await new Promise((r) => setTimeout(r, idleMs));
+        }
+      }
+    },
+  };
+}
+
+export type OutboxSender = ReturnType<typeof createOutboxSender>;

@@ -1,0 +1,129 @@
+import { eq, sql } from 'drizzle-orm';
+import { Telegram } from 'telegraf';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createOutboxNotifier } from '../../src/bot/notifier.js';
+import { enqueueMessage, showCard } from '../../src/bot/outbox.js';
+import { createOutboxSender } from '../../src/bot/sender.js';
+import { ManualClock } from '../../src/clock.js';
+import { outbox } from '../../src/db/schema.js';
+import { createLogger } from '../../src/log.js';
+import { startTelegramFake, type TelegramFake } from '../fakes/telegram-server.js';
+import { openTestDb } from '../helpers/db.js';
+import { testInstallation } from '../helpers/app.js';
+
+const TOKEN = '222:outbox-token';
+const log = createLogger({ level: 'silent' });
+let db: Awaited<ReturnType<typeof openTestDb>>;
+let fake: TelegramFake;
+let clock: ManualClock;
+
+beforeAll(async () => {
+  db = await openTestDb();
+});
+afterAll(async () => {
+  await fake?.close();
+  await db.close();
+});
+beforeEach(async () => {
+  await db.db.execute(sql`truncate outbox, cards restart identity`);
+  await fake?.close();
+  clock = new ManualClock('2026-11-16T09:00:00+03:00');
+  fake = await startTelegramFake({ now: () => clock.now().getTime() });
+});
+
+const sender = (instance = 'a') => createOutboxSender({ db: db.db, telegram: new Telegram(TOKEN, { apiRoot: fake.apiRoot }), clock, log, instance });
+
+describe('outbox sender', () => {
+  it('sends 500 cards to one group chat in order without breaking the per-chat and per-group limits', async () => {
+    for (let i = 1; i <= 500; i++) await showCard(db.db, { incidentId: i, chatId: '-1001', kind: 'moderator', html: `Карточка ${i}`, keyboard: [] }, clock.now());
+    const start = clock.now().getTime();
+    const r = await sender().drainAll();
+    expect(r.sent).toBe(500);
+    const texts = fake.messages(-1001).map((m) => m.text);
+    expect(texts).toEqual(Array.from({ length: 500 }, (_, i) => `Карточка ${i + 1}`));
+    expect(fake.limitViolations()).toEqual([]);
+    // 20 a minute to one group: 500 cards take at least 24 minutes of (simulated) time.
+    expect(clock.now().getTime() - start).toBeGreaterThanOrEqual(24 * 60_000);
+  });
+
+  it('a 429 storm loses and duplicates nothing', async () => {
+    for (let i = 0; i < 60; i++) await enqueueMessage(db.db, { chatId: String(1000 + (i % 6)), html: `сообщение ${i}` }, clock.now());
+    const s = sender();
+    await s.drainOnce();
+    fake.failNext('*', { code: 429, retryAfter: 3 }, 25);
+    await s.drainAll();
+    const texts = fake.sent().map((p) => p.text).sort();
+    expect(texts).toEqual(Array.from({ length: 60 }, (_, i) => `сообщение ${i}`).sort());
+    const rows = await db.db.select().from(outbox);
+    expect(rows.every((r) => r.status === 'sent')).toBe(true);
+    expect(fake.calls.filter((c) => c.method === 'sendMessage').length).toBe(60 + 25);
+  });
+
+  it('keeps each chat in order even when a 429 pauses it', async () => {
+    for (let i = 0; i < 5; i++) await enqueueMessage(db.db, { chatId: '77', html: `шаг ${i}` }, clock.now());
+    fake.failNext('sendMessage', { code: 429, retryAfter: 5 }, 2);
+    await sender().drainAll();
+    expect(fake.messages(77).map((m) => m.text)).toEqual(['шаг 0', 'шаг 1', 'шаг 2', 'шаг 3', 'шаг 4']);
+  });
+
+  it('coalesces edits of one card to its latest state', async () => {
+    const card = (html: string) => showCard(db.db, { incidentId: 1, chatId: '-1002', kind: 'moderator', html, keyboard: [[{ text: 'ok', data: 'c:x' }]] }, clock.now());
+    await card('v1');
+    await card('v2');
+    await card('v3');
+    const s = sender();
+    await s.drainAll();
+    expect(fake.messages(-1002).map((m) => m.text)).toEqual(['v3']);
+    for (let i = 4; i <= 9; i++) await card(`v${i}`);
+    await card('v9'); // unchanged: no edit at all
+    await s.drainAll();
+    const [msg] = fake.messages(-1002);
+    expect(msg).toMatchObject({ text: 'v9', edits: 1 });
+    expect(fake.calls.filter((c) => c.method === 'editMessageText')).toHaveLength(1);
+  });
+
+  it('a row claimed by a drainer that died is sent once its claim expires (nothing lost over a restart)', async () => {
+    await enqueueMessage(db.db, { chatId: '5', html: 'после перезапуска' }, clock.now());
+    // The process died after claiming the row and before the Bot API answered.
+    await db.db.update(outbox).set({ status: 'sending', claimedBy: 'dead', claimedUntil: new Date(clock.now().getTime() + 60_000) });
+    const r = await sender('b').drainAll();
+    expect(r.sent).toBe(1);
+    expect(fake.sent(5)).toHaveLength(1);
+  });
+
+  it('two drainers on one database never send a row twice', async () => {
+    for (let i = 0; i < 40; i++) await enqueueMessage(db.db, { chatId: String(2000 + i), html: `m${i}` }, clock.now());
+    const a = sender('a');
+    const b = sender('b');
+    // Both drain at once, round by round (one shared manual clock: neither may sleep past the other's claims).
+    for (let round = 0; round < 100; round++) {
+      const [ra, rb] = await Promise.all([a.drainOnce(), b.drainOnce()]);
+      if (ra.nextAt === null && rb.nextAt === null) break;
+      clock.advance(1000);
+    }
+    expect(fake.sent()).toHaveLength(40);
+    expect(new Set(fake.sent().map((p) => p.text)).size).toBe(40);
+  });
+
+  it('a definite "no" (chat not found) is kept as failed, not retried', async () => {
+    await enqueueMessage(db.db, { chatId: '9', html: 'в никуда' }, clock.now());
+    fake.failNext('sendMessage', { code: 400 });
+    const r = await sender().drainAll();
+    expect(r.failed).toBe(1);
+    const [row] = await db.db.select().from(outbox).where(eq(outbox.chatId, '9'));
+    expect(row).toMatchObject({ status: 'failed', lastError: expect.stringContaining('chat not found') });
+  });
+});
+
+describe('outbox notifier', () => {
+  it('sends a keyed message once, with its photo, across notifier instances (restart)', async () => {
+    const installation = { ...testInstallation(), chats: { managers: '-1003' } };
+    const make = () => createOutboxNotifier({ db: db.db, installation, clock, log });
+    const msg = { html: '<b>Отчёт</b>', photo: { filename: 'chart.png', data: new Uint8Array([1, 2, 3]) }, key: 'weekly_report:2026-11-16' };
+    await make().send('managers', msg);
+    await make().send('managers', msg);
+    await sender().drainAll();
+    expect(fake.messages(-1003).map((m) => m.text ?? (m.photo ? 'photo' : ''))).toEqual(['<b>Отчёт</b>', 'photo']);
+    expect(fake.uploads).toEqual([{ chatId: '-1003', method: 'sendPhoto', filename: 'chart.png', size: 3 }]);
+  });
+});
