@@ -1,84 +1,81 @@
-import { parseArgs } from 'node:util';
-import { createApp, type AppOptions } from './app/app.js';
-import { readEnv } from './config/env.js';
-import { ConfigError } from './config/installation.js';
-import type { ChannelAdapter } from './domain/source.js';
-import { incidentsCommand } from './commands/incidents.js';
-import { reportCommand } from './commands/report.js';
-import { sourcesCommand } from './commands/sources.js';
-import type { CommandDeps } from './commands/types.js';
-import { runDemo } from './demo/run.js';
-import { startCommand } from './commands/start.js';
-
-export const USAGE = `otklik — responses to citizens' posts in VK, OK and Telegram
-
-Usage: otklik <command> [options]
-
-  demo                       play a simulated week on the embedded database and print the weekly report
-  migrate                    apply database migrations and sync the installation config
-  poll --once                poll every enabled source once and process the posts
-  incidents [--json] [--status S]   list incidents (JSON: one object a line)
-  report --from YYYY-MM-DD --to YYYY-MM-DD [--format text|json]
-  sources [--json]           sources with status, last poll, posts seen, last error
-  start                      run pollers and schedules until stopped (SIGINT/SIGTERM)
-  train --csv FILE [...]     train the classifier from labelled history
-  eval --csv FILE [...]      measure the stored classifier on a labelled file
-  classify "text"            show how a text would be classified and routed
-
-Settings come from the environment (see .env.example) and the installation config (OTKLIK_CONFIG).`;
+/**
+ * `otklik <command>`: parses the invocation against the registry (src/cli/registry.ts),
+ * then loads and runs only the command asked for. Help, version and usage errors
+ * import nothing but commander and the registry.
+ */
+import { CommanderError } from 'commander';
+import { describeError, EXIT } from './cli/errors.js';
+import { buildProgram, translateCommanderError, type Invocation } from './cli/program.js';
+import { COMMANDS } from './cli/registry.js';
+import type { AdapterKit, CommandSpec } from './cli/spec.js';
 
 export interface CliDeps {
-  /** Builds the channel adapters (the composition root passes the real ones). */
-  createAdapters: NonNullable<AppOptions['createAdapters']>;
-  fileAdapter: ChannelAdapter;
+  /** Loads the channel adapters when a command needs them (the composition root passes the real ones). */
+  loadAdapters?: () => Promise<AdapterKit>;
+  /** Already built adapters (tests). */
+  createAdapters?: AdapterKit['createAdapters'];
+  fileAdapter?: AdapterKit['fileAdapter'];
   out?: (line: string) => void;
   err?: (line: string) => void;
+  /** The environment; default process.env. A `.env` file adds what it does not set (see envFile). */
   env?: NodeJS.ProcessEnv;
+  /** The .env file to read; default `.env` in the working directory; null: none. */
+  envFile?: string | null;
+  /** Where interactive commands (init) read answers; default process.stdin. */
+  stdin?: NodeJS.ReadableStream;
+  /** The command table; default the registry (tests may add one). */
+  commands?: readonly CommandSpec[];
 }
 
-type Command = (deps: CommandDeps & { app: Awaited<ReturnType<typeof createApp>> }, argv: string[]) => Promise<number>;
-
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  migrate: async () => async (d) => (d.out(`database ready (${d.app.dbHandle.driver}); config synced`), 0),
-  poll: async () => async (d) => {
-    const cycle = await d.app.poller.pollOnce({ force: true });
-    const done = await d.app.processPending(Number.MAX_SAFE_INTEGER);
-    d.out(JSON.stringify({ ...cycle, ...done, failed: cycle.failed, failedPosts: done.failed }));
-    return cycle.failed && !cycle.polled ? 1 : 0;
-  },
-  incidents: async () => incidentsCommand,
-  report: async () => reportCommand,
-  sources: async () => sourcesCommand,
-  start: async () => startCommand,
-  train: async () => (await import('./commands/train.js')).trainCommand,
-  eval: async () => (await import('./commands/eval.js')).evalCommand,
-  classify: async () => (await import('./commands/classify.js')).classifyCommand,
-};
-
-/** Runs one CLI invocation; returns the exit code. Errors become one clear line. */
+/** Runs one CLI invocation; returns the exit code. Every error is one line on stderr, never a stack. */
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   const out = deps.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const err = deps.err ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const [name, ...rest] = argv;
+  const chunked = (write: (l: string) => void) => (s: string) => write(s.replace(/\n$/, ''));
+  let invocation: Invocation | undefined;
+  const program = buildProgram(deps.commands ?? COMMANDS, { out: chunked(out), err: chunked(err) }, (inv) => (invocation = inv));
+  if (argv.length === 0) return out(program.helpInformation().replace(/\n$/, '')), EXIT.usage;
   try {
-    if (!name || name === 'help' || name === '--help' || name === '-h') return out(USAGE), name ? 0 : 2;
-    const env = readEnv(deps.env);
-    if (name === 'demo') {
-      const { values } = parseArgs({ args: rest, options: { format: { type: 'string', default: 'text' } } });
-      return await runDemo({ env, fileAdapter: deps.fileAdapter, out, format: values.format === 'json' ? 'json' : 'text' });
-    }
-    const load = COMMANDS[name];
-    if (!load) return err(`otklik: unknown command "${name}"\n\n${USAGE}`), 2;
-    const command = await load();
-    const app = await createApp({ env, createAdapters: deps.createAdapters });
-    try {
-      return await command({ ...app, out, app }, rest);
-    } finally {
-      await app.close();
-    }
+    await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
-    if (e instanceof ConfigError) return err(`otklik: ${e.message}`), 78;
-    if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return err(`otklik ${name}: ${(e as Error).message}`), 2;
-    throw e;
+    if (!(e instanceof CommanderError)) return fail(err, argv[0], e);
+    const known = (deps.commands ?? COMMANDS).some((c) => c.name === argv[0]);
+    const { line, code } = translateCommanderError(e, known ? argv[0] : undefined);
+    if (line) err(`otklik${known ? ` ${argv[0]}` : ''}: ${line}`);
+    return code;
+  }
+  if (!invocation) return EXIT.ok;
+  try {
+    return await runInvocation(invocation, deps, out, err);
+  } catch (e) {
+    return fail(err, invocation.spec.name, e);
+  }
+}
+
+function fail(err: (l: string) => void, name: string | undefined, e: unknown): number {
+  const { line, code } = describeError(e);
+  err(`otklik${name && code !== EXIT.config ? ` ${name}` : ''}: ${line}`);
+  if (process.env.OTKLIK_DEBUG && e instanceof Error && e.stack) err(e.stack);
+  return code;
+}
+
+async function runInvocation(inv: Invocation, deps: CliDeps, out: (l: string) => void, err: (l: string) => void): Promise<number> {
+  const { loadEnvironment } = await import('./config/dotenv.js');
+  const loaded = loadEnvironment(deps.env ?? process.env, deps.envFile === undefined ? '.env' : deps.envFile);
+  const rawEnv = loaded.env;
+  const { readEnv } = await import('./config/env.js');
+  const env = readEnv(rawEnv, loaded);
+  const adapters = deps.loadAdapters ?? (async () => ({ createAdapters: deps.createAdapters!, fileAdapter: deps.fileAdapter! }));
+  const input = { opts: inv.opts, args: inv.args, argv: inv.argv };
+  if (inv.spec.needs === 'env') {
+    const command = await inv.spec.load();
+    return command({ env, rawEnv, out, err, stdin: deps.stdin ?? process.stdin, adapters }, input);
+  }
+  const [command, { createApp }, kit] = await Promise.all([inv.spec.load(), import('./app/app.js'), adapters()]);
+  const app = await createApp({ env, createAdapters: kit.createAdapters });
+  try {
+    return await command({ ...app, out, app }, input);
+  } finally {
+    await app.close();
   }
 }

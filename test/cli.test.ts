@@ -16,6 +16,7 @@ function cli(argv: string[], env: NodeJS.ProcessEnv) {
     out: (l) => out.push(l),
     err: (l) => err.push(l),
     env: { LOG_LEVEL: 'silent', ...env },
+    envFile: null,
   });
   return run.then((code) => ({ code, out, err }));
 }
@@ -48,11 +49,36 @@ describe('otklik CLI', () => {
     expect(r.err[0]).toMatch(/environment: VK_API_BASE_URL/);
   });
 
-  it('unknown commands and bad options are refused with usage', async () => {
-    expect((await cli(['frobnicate'], {})).code).toBe(2);
-    const r = await cli(['report', '--from', 'yesterday'], { OTKLIK_DATA_DIR: 'memory://' });
-    expect(r.code).toBe(2);
-    expect(r.out[0]).toMatch(/--from and --to must be dates/);
+  it('unknown commands, options and values are refused with one line and exit 2', async () => {
+    const unknown = await cli(['frobnicate'], {});
+    expect(unknown).toMatchObject({ code: 2, err: ['otklik: неизвестная команда «frobnicate»; список команд: otklik --help'] });
+    const typo = await cli(['incidnets'], {});
+    expect(typo.err[0]).toMatch(/может быть, incidents\?/);
+    const option = await cli(['sources', '--jsn'], {});
+    expect(option).toMatchObject({ code: 2, err: ['otklik sources: неизвестный параметр --jsn (может быть, --json?)'] });
+    const date = await cli(['report', '--from', 'yesterday'], { OTKLIK_DATA_DIR: 'memory://' });
+    expect(date).toMatchObject({ code: 2, out: [] });
+    expect(date.err).toEqual(['otklik report: «yesterday» — не дата; нужен вид ГГГГ-ММ-ДД, например 2026-11-16']);
+    const poll = await cli(['poll'], { OTKLIK_DATA_DIR: 'memory://' });
+    expect(poll).toMatchObject({ code: 2, err: ['otklik poll: нужен параметр --once (справка: otklik poll --help)'] });
+  });
+
+  it('incidents --status names the valid statuses and accepts the Russian names', async () => {
+    const bogus = await cli(['incidents', '--status', 'bogus'], { OTKLIK_DATA_DIR: 'memory://' });
+    expect(bogus.code).toBe(2);
+    expect(bogus.err).toHaveLength(1);
+    expect(bogus.err[0]).toMatch(/^otklik incidents: неизвестный статус «bogus»; допустимые: new \(«Новый»\), assigned/);
+    expect(bogus.err[0]).toContain('in_work («В работе»)');
+    const russian = await cli(['incidents', '--status', 'в работе'], { OTKLIK_DATA_DIR: 'memory://' });
+    expect(russian).toMatchObject({ code: 0, err: [] });
+  });
+
+  it('--version prints the package version; no arguments prints the command list with exit 2', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(await cli(['--version'], {})).toMatchObject({ code: 0, out: [pkg.version] });
+    const bare = await cli([], {});
+    expect(bare.code).toBe(2);
+    expect(bare.out.join('\n')).toMatch(/Использование: otklik <команда>[\s\S]*incidents/);
   });
 
   it('poll --once, incidents --json, sources and report work on the embedded database', async () => {

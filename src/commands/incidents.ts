@@ -1,12 +1,11 @@
-import { parseArgs } from 'node:util';
 import { asc, eq } from 'drizzle-orm';
 import { incidents, posts } from '../db/schema.js';
 import { STATUS_LABELS, type Status } from '../domain/status.js';
-import type { CommandDeps } from './types.js';
+import type { AppCommand } from '../cli/spec.js';
 
 /** `otklik incidents [--json] [--status S]`: one incident a line. */
-export async function incidentsCommand(deps: CommandDeps, argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, status: { type: 'string' } } });
+export const incidentsCommand: AppCommand = async (deps, input) => {
+  const values = input.opts as { json?: boolean; status?: Status };
   const rows = await deps.db
     .select({ incident: incidents, url: posts.url, text: posts.text })
     .from(incidents)
@@ -22,4 +21,4 @@ export async function incidentsCommand(deps: CommandDeps, argv: string[]): Promi
     }
   }
   return 0;
-}
+};

@@ -1,14 +1,14 @@
 import { asc } from 'drizzle-orm';
 import { sources } from '../db/schema.js';
-import type { CommandDeps } from './types.js';
+import type { AppCommand } from '../cli/spec.js';
 
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 16) : '—');
 
 /** `otklik sources [--json]`: sources with status, last poll, posts seen, last error. */
-export async function sourcesCommand(deps: CommandDeps, argv: string[]): Promise<number> {
+export const sourcesCommand: AppCommand = async (deps, input) => {
   const rows = await deps.db.select().from(sources).orderBy(asc(sources.id));
   for (const s of rows) {
-    if (argv.includes('--json')) {
+    if (input.opts.json) {
       const { options: _o, ...rest } = s;
       deps.out(JSON.stringify(rest));
       continue;
@@ -22,4 +22,4 @@ export async function sourcesCommand(deps: CommandDeps, argv: string[]): Promise
   }
   if (!rows.length) deps.out('no sources: add them under `sources:` in the installation config');
   return 0;
-}
+};

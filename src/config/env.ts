@@ -44,11 +44,18 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-/** Parses the environment once; a bad value fails with a one-line message naming the variable. */
-export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
+/**
+ * Parses the environment once; a bad value fails with a one-line message naming the
+ * variable (and the .env file when the value came from there).
+ */
+export function readEnv(env: NodeJS.ProcessEnv = process.env, source?: { file?: string; fromFile: ReadonlySet<string> }): Env {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = envSchema.safeParse(cleaned);
-  if (!result.success) throw new ConfigError(describeIssue('environment', result.error), { cause: result.error });
+  if (!result.success) {
+    const key = String(result.error.issues[0]?.path[0] ?? '');
+    const where = source?.file && source.fromFile.has(key) ? `${source.file}` : 'environment';
+    throw new ConfigError(describeIssue(where, result.error), { cause: result.error });
+  }
   return result.data;
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CHANNELS } from '../domain/post.js';
+import { ConfigError } from './config-error.js';
 
 const code = z.string().regex(/^[a-z0-9_-]+$/, 'lowercase latin letters, digits, _ or -');
 
@@ -125,12 +126,7 @@ export type PlaceConfig = z.infer<typeof place>;
 export type RoutingRuleConfig = z.infer<typeof routingRule>;
 export type SourceConfig = z.infer<typeof source>;
 
-export class ConfigError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 /** Formats the first zod issue as one line: `<file>: <key.path>: <what was expected>`. */
 export function describeIssue(where: string, error: z.ZodError): string {

@@ -1,0 +1,42 @@
+import { ConfigError } from '../config/config-error.js';
+
+/** A wrong invocation (bad value, missing argument): one line, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Something the operator must resolve outside otklik (database busy, unreachable): one line, exit 1. */
+export class OperatorError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OperatorError';
+  }
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, config: 78 } as const;
+
+const SYSTEM_ERRORS: Record<string, (e: NodeJS.ErrnoException) => string> = {
+  ENOENT: (e) => `файл не найден: ${e.path ?? e.message}`,
+  EACCES: (e) => `нет доступа: ${e.path ?? e.message}`,
+  EPERM: (e) => `нет доступа: ${e.path ?? e.message}`,
+  EISDIR: (e) => `это папка, а нужен файл: ${e.path ?? e.message}`,
+  ENOTDIR: (e) => `путь идёт через файл, а не папку: ${e.path ?? e.message}`,
+  EROFS: (e) => `файловая система только для чтения: ${e.path ?? e.message}`,
+  ECONNREFUSED: (e) => `соединение отклонено: ${e.message}`,
+};
+
+/** Turns any error into one line and an exit code; never a stack trace. */
+export function describeError(e: unknown): { line: string; code: number } {
+  const firstLine = (s: string) => s.split('\n')[0]!.trim();
+  if (e instanceof ConfigError) return { line: firstLine(e.message), code: EXIT.config };
+  if (e instanceof UsageError) return { line: firstLine(e.message), code: EXIT.usage };
+  if (e instanceof OperatorError) return { line: firstLine(e.message), code: EXIT.failed };
+  const err = e as NodeJS.ErrnoException;
+  if (err && typeof err.code === 'string' && SYSTEM_ERRORS[err.code]) return { line: SYSTEM_ERRORS[err.code]!(err), code: EXIT.failed };
+  if (err && typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS')) return { line: firstLine(err.message), code: EXIT.usage };
+  const message = err instanceof Error ? firstLine(err.message) || err.name : String(e);
+  return { line: message, code: EXIT.failed };
+}

@@ -1,0 +1,134 @@
+/**
+ * Every `otklik` command, described in one place.
+ *
+ * How to add a command:
+ * 1. Write `src/commands/<name>.ts` exporting one function
+ *    `(deps, input) => Promise<exitCode>` — an `AppCommand` (gets the App: database,
+ *    config, log, clock) or an `EnvCommand` (gets only the environment and builds what
+ *    it needs). Read options from `input.opts` (camelCase, already validated),
+ *    positionals from `input.args`. Print results with `deps.out`; for a bad value
+ *    throw `UsageError` (exit 2), for a config problem `ConfigError` (exit 78); any
+ *    other error is printed as one line, exit 1. Never print a stack trace.
+ * 2. Add an entry below: name, a Russian one-line `summary`, `options` with Russian
+ *    descriptions (and `parse` from ./values.ts for anything that is not free text:
+ *    a bad value is refused before the command runs), and at least one `examples` line.
+ * 3. Keep `load` a dynamic `import()`: `otklik --help` and `otklik <cmd> --help` read only
+ *    this file, so they start fast and never open the database. Do not import
+ *    command modules, drizzle, PGlite, telegraf, vk-io or the classifier here.
+ * 4. Add a line to the command table in README.md. test/cli-help.test.ts checks that
+ *    the new command's `--help` prints usage and touches no database.
+ */
+import type { CommandSpec } from './spec.js';
+import { oneOf, parseDate, parseStatus } from './values.js';
+
+const tableOptions = (withKind: boolean) => [
+  { flags: '--csv <файл>', description: 'размеченная история: CSV (запятая или точка с запятой, UTF-8) или XLSX' },
+  { flags: '--xlsx <файл>', description: 'то же, что --csv, для файла XLSX' },
+  { flags: '--text-col <столбец>', description: 'столбец с текстом обращения', default: 'text' },
+  { flags: '--topic-col <столбец>', description: 'столбец с темой', default: 'topic' },
+  { flags: '--department-col <столбец>', description: 'столбец с ведомством (исполнителем)', default: 'department' },
+  ...(withKind ? [{ flags: '--kind-col <столбец>', description: 'столбец с видом обращения (жалоба, вопрос, …)', default: 'kind' }] : []),
+];
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'demo',
+    summary: 'проиграть смоделированную неделю на встроенной базе и напечатать недельный отчёт',
+    details: 'Своя база в <OTKLIK_DATA_DIR>/demo (очищается перед запуском) и своя конфигурация config/demo/config.yaml; рабочую базу не трогает.',
+    options: [{ flags: '--format <формат>', description: 'вид отчёта: text или json', default: 'text', parse: oneOf(['text', 'json']), choices: ['text', 'json'] }],
+    examples: ['demo', 'demo --format json'],
+    needs: 'env',
+    load: async () => (await import('../commands/demo.js')).demoCommand,
+  },
+  {
+    name: 'migrate',
+    summary: 'применить миграции базы данных и перенести конфигурацию установки в базу',
+    examples: ['migrate'],
+    needs: 'app',
+    load: async () => (await import('../commands/migrate.js')).migrateCommand,
+  },
+  {
+    name: 'poll',
+    summary: 'один раз опросить все включённые источники и обработать публикации',
+    details: 'Печатает одну строку JSON со счётчиками. Для постоянной работы — otklik start.',
+    options: [{ flags: '--once', description: 'опросить один раз и выйти (обязательно)', required: true }],
+    examples: ['poll --once'],
+    needs: 'app',
+    load: async () => (await import('../commands/poll.js')).pollCommand,
+  },
+  {
+    name: 'incidents',
+    summary: 'список инцидентов',
+    options: [
+      { flags: '--json', description: 'по одному объекту JSON в строке' },
+      { flags: '--status <статус>', description: 'только с этим статусом: код (in_work) или название («В работе»)', parse: parseStatus },
+    ],
+    examples: ['incidents --status new', 'incidents --status "В работе" --json'],
+    needs: 'app',
+    load: async () => (await import('../commands/incidents.js')).incidentsCommand,
+  },
+  {
+    name: 'report',
+    summary: 'отчёт за период (даты включительно, в часовом поясе установки)',
+    options: [
+      { flags: '--from <дата>', description: 'первый день, ГГГГ-ММ-ДД (по умолчанию неделя назад)', parse: parseDate },
+      { flags: '--to <дата>', description: 'последний день, ГГГГ-ММ-ДД (по умолчанию вчера)', parse: parseDate },
+      { flags: '--format <формат>', description: 'text или json', default: 'text', parse: oneOf(['text', 'json']), choices: ['text', 'json'] },
+    ],
+    examples: ['report --from 2026-11-16 --to 2026-11-22', 'report --from 2026-11-01 --to 2026-11-30 --format json'],
+    needs: 'app',
+    load: async () => {
+      const { reportCommand } = await import('../commands/report.js');
+      return (deps, input) => reportCommand(deps, input.argv);
+    },
+  },
+  {
+    name: 'sources',
+    summary: 'источники: состояние, последний опрос, число публикаций, последняя ошибка',
+    options: [{ flags: '--json', description: 'по одному объекту JSON в строке' }],
+    examples: ['sources', 'sources --json'],
+    needs: 'app',
+    load: async () => (await import('../commands/sources.js')).sourcesCommand,
+  },
+  {
+    name: 'start',
+    summary: 'работать постоянно: опрос источников и задания по расписанию до SIGINT/SIGTERM',
+    details: 'Пишет строку журнала на каждый цикл опроса и на каждое задание. Для службы см. deploy/otklik.service.',
+    examples: ['start'],
+    needs: 'app',
+    load: async () => (await import('../commands/start.js')).startCommand,
+  },
+  {
+    name: 'train',
+    summary: 'обучить классификатор на размеченной истории (CSV или XLSX)',
+    options: tableOptions(true),
+    examples: ['train --csv history.csv', 'train --xlsx export.xlsx --text-col "Текст инцидента" --topic-col "Тема" --department-col "Исполнитель"'],
+    needs: 'app',
+    load: async () => {
+      const { trainCommand } = await import('../commands/train.js');
+      return (deps, input) => trainCommand(deps, input.argv);
+    },
+  },
+  {
+    name: 'eval',
+    summary: 'измерить сохранённый классификатор на размеченном файле',
+    options: tableOptions(false),
+    examples: ['eval --csv holdout.csv'],
+    needs: 'app',
+    load: async () => {
+      const { evalCommand } = await import('../commands/eval.js');
+      return (deps, input) => evalCommand(deps, input.argv);
+    },
+  },
+  {
+    name: 'classify',
+    summary: 'показать, как текст будет классифицирован и направлен, и почему',
+    args: [{ name: '<текст...>', description: 'текст обращения (в кавычках)' }],
+    examples: ['classify "Во дворе третий день не вывозят мусор"'],
+    needs: 'app',
+    load: async () => {
+      const { classifyCommand } = await import('../commands/classify.js');
+      return (deps, input) => classifyCommand(deps, input.args);
+    },
+  },
+];
