@@ -16,6 +16,8 @@ export interface AdapterDeps {
   installation: Installation;
   /** Gets staff-bot updates that are not monitored posts (the Telegram workflow). */
   onTelegramUpdate?: NonNullable<TelegramAdapterOptions['bot']>['onUpdate'];
+  /** getUpdates long-poll seconds, read at each poll (the staff bot's intake raises it). */
+  telegramLongPollSec?: () => number;
 }
 
 /**
@@ -61,6 +63,7 @@ export function createAdapters(deps: AdapterDeps): Map<Channel, ChannelAdapter> 
         ...(env.TELEGRAM_CITIZEN_BOT_TOKEN ? { citizenToken: env.TELEGRAM_CITIZEN_BOT_TOKEN } : {}),
         ...(env.TELEGRAM_API_ROOT ? { apiRoot: env.TELEGRAM_API_ROOT } : {}),
         ...(deps.onTelegramUpdate ? { onUpdate: deps.onTelegramUpdate } : {}),
+        ...(deps.telegramLongPollSec ? { longPollSec: deps.telegramLongPollSec } : {}),
         log: log.child({ channel: 'telegram' }),
         clock,
       },

@@ -4,6 +4,7 @@ import { readEnv, type Env } from '../config/env.js';
 import { loadInstallation, type Installation } from '../config/installation.js';
 import { openDb, type Db, type DbHandle } from '../db/client.js';
 import type { Classifier } from '../domain/classification.js';
+import type { Update } from 'telegraf/types';
 import type { Channel } from '../domain/post.js';
 import type { ChannelAdapter } from '../domain/source.js';
 import { createLogger, type Logger } from '../log.js';
@@ -19,6 +20,17 @@ import { computeDeadline } from '../sla/deadline.js';
 import { createPipelineClassifier } from './classifier.js';
 import { syncConfig } from './sync-config.js';
 
+/**
+ * Late-bound hooks between the Telegram adapter (which owns getUpdates) and the staff bot,
+ * which is built after the adapters: the bot sets them when it starts.
+ */
+export interface StaffIntakeHooks {
+  /** Staff-bot updates that are not monitored posts go here (the bot's handleUpdate). */
+  onTelegramUpdate: (update: Update, which: 'bot' | 'citizen_bot') => Promise<void>;
+  /** getUpdates long-poll timeout in seconds: 0 for poll cycles, more while the bot's intake runs. */
+  telegramLongPollSec: () => number;
+}
+
 /** Everything a command needs, built once. */
 export interface App {
   env: Env;
@@ -32,6 +44,8 @@ export interface App {
   classifier: Classifier & { reload?(): Promise<void> };
   notifier: Notifier;
   adapters: ReadonlyMap<Channel, ChannelAdapter>;
+  /** Set by the staff bot when it starts (src/bot/runtime.ts). */
+  staffIntake: { handler: ((update: Update) => Promise<void>) | null; longPollSec: number };
   pipeline: ProcessDeps;
   poller: ReturnType<typeof createPoller>;
   /** Decide every stored post that has no decision yet. */
@@ -49,7 +63,7 @@ export interface AppOptions {
   /** An already open database (tests share one per file); the app will not close it. */
   db?: DbHandle;
   databaseUrl?: string;
-  createAdapters?: (deps: { env: Env; log: Logger; clock: Clock; installation: Installation }) => Map<Channel, ChannelAdapter>;
+  createAdapters?: (deps: { env: Env; log: Logger; clock: Clock; installation: Installation } & StaffIntakeHooks) => Map<Channel, ChannelAdapter>;
   classifier?: Classifier;
   notifier?: Notifier;
   faults?: (step: PipelineStep) => void;
@@ -68,7 +82,14 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const classifier = opts.classifier ?? (await createPipelineClassifier({ installation, db, env, log, clock }));
   // With a staff bot every notice goes through the outbox (sent by `start`); otherwise to the log.
   const notifier = opts.notifier ?? (env.TELEGRAM_BOT_TOKEN ? createOutboxNotifier({ db, installation, clock, log }) : createLogNotifier(log));
-  const adapters = opts.createAdapters?.({ env, log, clock, installation }) ?? new Map();
+  const staffIntake: App['staffIntake'] = { handler: null, longPollSec: 0 };
+  const hooks: StaffIntakeHooks = {
+    onTelegramUpdate: async (update, which) => {
+      if (which === 'bot' && staffIntake.handler) await staffIntake.handler(update);
+    },
+    telegramLongPollSec: () => staffIntake.longPollSec,
+  };
+  const adapters = opts.createAdapters?.({ env, log, clock, installation, ...hooks }) ?? new Map();
   const gazetteer = createGazetteer(installation.territory);
   const pipeline: ProcessDeps = {
     db,
@@ -91,7 +112,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     ...(opts.faults ? { faults: opts.faults } : {}),
   });
   return {
-    env, installation, db, dbHandle, log, clock, calendar, classifier, notifier, adapters, pipeline, poller,
+    env, installation, db, dbHandle, log, clock, calendar, classifier, notifier, adapters, staffIntake, pipeline, poller,
     processPending: (limit) => processPending(pipeline, limit),
     close: () => (opts.db ? Promise.resolve() : dbHandle.close()),
   };

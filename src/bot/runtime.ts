@@ -1,15 +1,94 @@
 import { hostname } from 'node:os';
+import { and, eq } from 'drizzle-orm';
 import { Telegram } from 'telegraf';
 import type { App } from '../app/app.js';
-import { createOutboxSender } from './sender.js';
+import { sources } from '../db/schema.js';
+import { createReplyPublisher } from '../replies/publish.js';
+import { computeDeadline } from '../sla/deadline.js';
+import { createStaffBot, type StaffBot } from './bot.js';
+import { syncNewIncidents } from './card-sync.js';
+import type { BotDeps } from './deps.js';
+import { createDraftWriter } from './draft.js';
+import { createOutboxSender, type OutboxSender } from './sender.js';
 
-/** Runs the outbox sender of the staff bot when TELEGRAM_BOT_TOKEN is set; `stop` ends it. */
-export function startStaffSender(app: App): { stop(): void } {
+export interface StaffRuntime {
+  deps: BotDeps;
+  bot: StaffBot;
+  sender: OutboxSender;
+  /** One intake round: poll the staff bot's source (long poll), decide posts, send new cards. */
+  intakeOnce(): Promise<number>;
+  stop(): void;
+}
+
+/** Builds the staff bot's parts on an App (no loops started): used by `start`, the demo and tests. */
+export async function createStaffRuntime(app: App, opts: { token: string; apiRoot?: string; instance?: string }): Promise<StaffRuntime> {
+  const telegram = new Telegram(opts.token, opts.apiRoot ? { apiRoot: opts.apiRoot } : {});
+  const log = app.log.child({ part: 'bot' });
+  const sender = createOutboxSender({ db: app.db, telegram, clock: app.clock, log, instance: opts.instance ?? app.env.OTKLIK_INSTANCE ?? `${hostname()}:${process.pid}` });
+  const publisher = createReplyPublisher({ db: app.db, adapters: app.adapters, clock: app.clock, log, interimDays: app.installation.sla.interim_days });
+  let bot: StaffBot | null = null;
+  const deps: BotDeps = {
+    db: app.db,
+    installation: app.installation,
+    clock: app.clock,
+    log,
+    notifier: app.notifier,
+    publisher,
+    drafts: createDraftWriter(app.env, log),
+    gazetteer: app.pipeline.gazetteer,
+    deadline: (from, hours) => computeDeadline({ from, hours, mode: app.installation.sla.mode }, app.calendar),
+    queued: () => sender.wake(),
+    botUsername: () => bot?.username() ?? 'bot',
+  };
+  bot = createStaffBot(deps, { token: opts.token, ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}) });
+  await bot.init();
+  app.staffIntake.handler = (update) => bot!.handleUpdate(update);
+  const abort = new AbortController();
+  return {
+    deps,
+    bot,
+    sender,
+    async intakeOnce() {
+      const ids = await staffSourceIds(app);
+      const cycle = ids.length ? await app.poller.pollOnce({ force: true, sourceIds: ids }) : { polled: 0, failed: 0 };
+      await app.processPending();
+      await syncNewIncidents(deps);
+      // Another instance holds the lease, or Telegram failed: do not spin.
+      return cycle.polled ? 0 : 5_000;
+    },
+    stop: () => abort.abort(),
+  };
+}
+
+async function staffSourceIds(app: App): Promise<number[]> {
+  const rows = await app.db.select({ id: sources.id }).from(sources).where(and(eq(sources.channel, 'telegram'), eq(sources.kind, 'bot'), eq(sources.enabled, true)));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * `otklik start` with TELEGRAM_BOT_TOKEN: the outbox sender, and one long-poll intake loop
+ * for the staff bot's token. Only the instance holding the source's lease reads updates
+ * (the poller's `FOR UPDATE SKIP LOCKED` lease), so several instances never steal them.
+ */
+export async function startStaffBot(app: App): Promise<{ stop(): void }> {
   const token = app.env.TELEGRAM_BOT_TOKEN;
   if (!token) return { stop() {} };
-  const telegram = new Telegram(token, app.env.TELEGRAM_API_ROOT ? { apiRoot: app.env.TELEGRAM_API_ROOT } : {});
-  const sender = createOutboxSender({ db: app.db, telegram, clock: app.clock, log: app.log.child({ part: 'outbox' }), instance: app.env.OTKLIK_INSTANCE ?? `${hostname()}:${process.pid}` });
+  const rt = await createStaffRuntime(app, { token, ...(app.env.TELEGRAM_API_ROOT ? { apiRoot: app.env.TELEGRAM_API_ROOT } : {}) });
+  app.staffIntake.longPollSec = app.env.TELEGRAM_LONG_POLL_SEC;
+  if (!(await staffSourceIds(app)).length) app.log.warn('staff bot: no `channel: telegram, kind: bot` source is configured, so the bot reads no updates (buttons and commands will not work)');
   const abort = new AbortController();
-  void sender.run(abort.signal);
+  void rt.sender.run(abort.signal);
+  void (async () => {
+    while (!abort.signal.aborted) {
+      try {
+        const pause = await rt.intakeOnce();
+        if (pause) await app.clock.sleep(pause);
+      } catch (err) {
+        app.log.error({ err }, 'staff bot intake round failed');
+        await app.clock.sleep(5_000).catch(() => undefined);
+      }
+    }
+  })();
+  app.log.info({ bot: rt.bot.username() }, 'staff bot started');
   return { stop: () => abort.abort() };
 }

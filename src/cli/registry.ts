@@ -131,4 +131,28 @@ export const COMMANDS: readonly CommandSpec[] = [
       return (deps, input) => classifyCommand(deps, input.args);
     },
   },
+  {
+    name: 'invite',
+    summary: 'одноразовая ссылка-приглашение в служебный бот (t.me/<бот>?start=<код>, 7 дней)',
+    details: 'Первого администратора приглашают отсюда; остальных — командой /invite в боте. Имя бота берётся из getMe (нужен TELEGRAM_BOT_TOKEN) или из --bot.',
+    args: [
+      { name: '<роль>', description: 'admin, moderator, department, press или manager' },
+      { name: '[отдел]', description: 'код отдела для роли department' },
+    ],
+    options: [
+      { flags: '--bot <имя>', description: 'имя бота без @ (иначе спросить у Telegram)' },
+      { flags: '--days <дней>', description: 'срок действия приглашения', default: '7' },
+    ],
+    examples: ['invite admin', 'invite department roads --bot city_staff_bot'],
+    needs: 'app',
+    load: async () => (await import('../commands/invite.js')).inviteCommand,
+  },
+  {
+    name: 'chats',
+    summary: 'чаты, которые видел служебный бот: ID, название, для чего указаны в конфигурации',
+    options: [{ flags: '--json', description: 'по одному объекту JSON в строке' }],
+    examples: ['chats', 'chats --json'],
+    needs: 'app',
+    load: async () => (await import('../commands/chats.js')).chatsCommand,
+  },
 ];

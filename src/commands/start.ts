@@ -2,7 +2,7 @@ import type { App } from '../app/app.js';
 import { startSchedules } from '../jobs/schedule.js';
 import { createReplyPublisher } from '../replies/publish.js';
 import type { CommandDeps } from './types.js';
-import { startStaffSender } from '../bot/runtime.js';
+import { startStaffBot } from '../bot/runtime.js';
 
 /** `otklik start`: runs pollers and schedules until SIGINT/SIGTERM. */
 export async function startCommand(deps: CommandDeps & { app: App }): Promise<number> {
@@ -12,7 +12,7 @@ export async function startCommand(deps: CommandDeps & { app: App }): Promise<nu
   if (recovered.resent || recovered.unconfirmed) app.log.warn(recovered, 'replies interrupted by the last stop');
   await app.processPending(Number.MAX_SAFE_INTEGER);
   const schedules = startSchedules(app);
-  const staff = startStaffSender(app);
+  const staff = await startStaffBot(app);
   app.log.info({ sources: app.installation.sources.filter((s) => s.enabled).length, db: app.dbHandle.driver }, 'otklik started');
   await new Promise<void>((resolve) => {
     let stopping = false;

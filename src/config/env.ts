@@ -32,6 +32,8 @@ export const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: z.string().optional(),
   TELEGRAM_CITIZEN_BOT_TOKEN: z.string().optional(),
   TELEGRAM_API_ROOT: optionalUrl,
+  /** getUpdates long-poll timeout of the staff bot's intake loop (`start`), seconds. */
+  TELEGRAM_LONG_POLL_SEC: z.coerce.number().int().min(1).max(50).default(25),
   TME_BASE_URL: optionalUrl,
 
   OPENAI_API_KEY: z.string().optional(),

@@ -301,6 +301,8 @@ export const cards = pgTable(
     /** moderator | department | press */
     kind: text('kind', { enum: ['moderator', 'department', 'press'] }).notNull(),
     messageId: bigint('message_id', { mode: 'number' }),
+    /** Which buttons the card shows: `main` or a pick list (moderators' topic/department/reason lists). */
+    view: text('view').notNull().default('main'),
     /** Hash of the last rendered text + buttons: an unchanged card is not edited. */
     renderedHash: text('rendered_hash'),
     createdAt: ts('created_at').notNull(),

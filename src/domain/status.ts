@@ -7,6 +7,7 @@ export const STATUSES = [
   'assigned', // given to a department
   'in_work', // the department took it
   'interim', // interim public answer given; follow-up clock running
+  'ready', // the department answered; the public answer is ready but not yet published
   'answered', // public answer published
   'closed',
   'rejected', // not an incident (reason required)
@@ -16,15 +17,17 @@ export const STATUSES = [
 export type Status = (typeof STATUSES)[number];
 
 /** Statuses in which the incident still waits for work or an answer. */
-export const OPEN_STATUSES: readonly Status[] = ['new', 'assigned', 'in_work', 'interim'];
+export const OPEN_STATUSES: readonly Status[] = ['new', 'assigned', 'in_work', 'interim', 'ready'];
 /** Statuses that end the incident. */
 export const FINAL_STATUSES: readonly Status[] = ['closed', 'rejected', 'redirected', 'duplicate'];
 
 const MOVES: Record<Status, readonly Status[]> = {
   new: ['assigned', 'rejected', 'redirected', 'duplicate', 'answered'],
-  assigned: ['in_work', 'assigned', 'interim', 'answered', 'rejected', 'redirected', 'duplicate', 'new'],
-  in_work: ['interim', 'answered', 'assigned', 'redirected', 'duplicate', 'rejected'],
-  interim: ['answered', 'in_work', 'closed'],
+  assigned: ['in_work', 'assigned', 'interim', 'ready', 'answered', 'rejected', 'redirected', 'duplicate', 'new'],
+  // `new` from in_work: the department says "not ours" and the incident goes back to moderators.
+  in_work: ['interim', 'ready', 'answered', 'assigned', 'redirected', 'duplicate', 'rejected', 'new'],
+  interim: ['ready', 'answered', 'in_work', 'closed'],
+  ready: ['answered', 'in_work', 'interim'],
   answered: ['closed', 'in_work'],
   closed: ['in_work'],
   rejected: ['new'],
@@ -63,6 +66,7 @@ export const STATUS_LABELS: Record<Status, string> = {
   assigned: 'Назначен',
   in_work: 'В работе',
   interim: 'Промежуточный ответ',
+  ready: 'Ответ готов, не опубликован',
   answered: 'Ответ дан',
   closed: 'Закрыт',
   rejected: 'Не инцидент',

@@ -7,6 +7,7 @@ import type { Channel } from '../domain/post.js';
 import { isAmbiguousDelivery, SourceError, type ChannelAdapter } from '../domain/source.js';
 import { canTransition, type Status } from '../domain/status.js';
 import { transition } from '../incidents/transition.js';
+import { interimFollowupDeadline } from '../sla/deadline.js';
 import type { Logger } from '../log.js';
 
 /**
@@ -21,6 +22,8 @@ export interface ReplyPublisherDeps {
   adapters: ReadonlyMap<Channel, ChannelAdapter>;
   clock: Clock;
   log: Logger;
+  /** Days for the full answer after an interim one (`sla.interim_days`, default 7). */
+  interimDays?: number;
 }
 
 export interface QueueReply {
@@ -72,7 +75,7 @@ export function createReplyPublisher(deps: ReplyPublisherDeps) {
       const now = clock.now();
       await db.transaction(async (tx) => {
         await tx.update(replies).set({ status: 'published', externalId: res.externalId, url: res.url ?? null, publishedAt: now, attempts: reply.attempts + 1, lastError: null }).where(eq(replies.id, reply.id));
-        await markAnswered(tx as unknown as Db, reply.incidentId, reply.isInterim, reply.createdBy, now);
+        await markAnswered(tx as unknown as Db, reply.incidentId, reply.isInterim, reply.createdBy, now, deps.interimDays ?? 7);
       });
       return 'published';
     } catch (err) {
@@ -89,9 +92,30 @@ export function createReplyPublisher(deps: ReplyPublisherDeps) {
     return status;
   }
 
+  /**
+   * The press service posted the answer by hand (or checked that an unconfirmed one did
+   * go out): the reply is recorded as published with its link and the incident is answered.
+   */
+  async function markPublishedByHand(input: { incidentId: number; url: string; text: string; actor: string }): Promise<void> {
+    const now = clock.now();
+    await db.transaction(async (tx) => {
+      const [open] = await tx.select().from(replies).where(and(eq(replies.incidentId, input.incidentId), inArray(replies.status, ['unconfirmed', 'failed', 'pending']))).orderBy(asc(replies.id)).limit(1);
+      let interim = false;
+      if (open) {
+        interim = open.isInterim;
+        await tx.update(replies).set({ status: 'published', url: input.url, publishedAt: now, lastError: null }).where(eq(replies.id, open.id));
+      } else {
+        const postId = (await tx.select({ id: incidents.firstPostId }).from(incidents).where(eq(incidents.id, input.incidentId)))[0]?.id ?? null;
+        await tx.insert(replies).values({ incidentId: input.incidentId, postId, text: input.text, status: 'published', url: input.url, idempotencyKey: `manual-${randomUUID()}`, createdBy: input.actor, createdAt: now, publishedAt: now });
+      }
+      await markAnswered(tx as unknown as Db, input.incidentId, interim, input.actor, now, deps.interimDays ?? 7);
+    });
+  }
+
   return {
     queue,
     publish,
+    markPublishedByHand,
     /**
      * After a restart: replies left `sending` by a crash are re-sent where the
      * channel deduplicates by key, and otherwise marked `unconfirmed` for a person.
@@ -116,7 +140,7 @@ export function createReplyPublisher(deps: ReplyPublisherDeps) {
 }
 
 /** The first public answer: the incident moves to `interim` or `answered` and its first-response time is set. */
-async function markAnswered(db: Db, incidentId: number, interim: boolean, actor: string, at: Date): Promise<void> {
+async function markAnswered(db: Db, incidentId: number, interim: boolean, actor: string, at: Date, interimDays: number): Promise<void> {
   const [inc] = await db.select({ status: incidents.status }).from(incidents).where(eq(incidents.id, incidentId));
   if (!inc) return;
   const to: Status = interim ? 'interim' : 'answered';
@@ -125,5 +149,7 @@ async function markAnswered(db: Db, incidentId: number, interim: boolean, actor:
   // A reply to an incident already past this point (closed, answered again) changes no status:
   // the reply row itself is the record. Never throw here: the message is already out.
   if (from === to || !canTransition(from, path[0]!)) return;
-  for (const step of path) await transition(db, { incidentId, to: step, actor, at });
+  // An interim answer stops the first clock and starts the follow-up one.
+  const followupDeadline = interim ? interimFollowupDeadline(at, interimDays) : null;
+  for (const step of path) await transition(db, { incidentId, to: step, actor, at, ...(step === 'interim' ? { followupDeadline } : {}) });
 }

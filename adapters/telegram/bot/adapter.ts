@@ -17,8 +17,8 @@ export interface TelegramBotAdapterOptions {
   citizenToken?: string;
   /** TELEGRAM_API_ROOT (proxies, tests). */
   apiRoot?: string;
-  /** getUpdates `timeout` in seconds; 0 (default) suits poll cycles, a long-poll loop passes more. */
-  longPollSec?: number;
+  /** getUpdates `timeout` in seconds; 0 (default) suits poll cycles, a long-poll loop passes more (a getter is read at each poll). */
+  longPollSec?: number | (() => number);
   /** Updates that are not monitored posts (staff workflow: `bot.handleUpdate(update)`). */
   onUpdate?: (update: Update, which: BotRole) => Promise<void> | void;
   log?: Logger;
@@ -68,7 +68,7 @@ export function createTelegramBotAdapter(opts: TelegramBotAdapterOptions): Chann
 
   async function fetchUpdates(role: BotRole, cursor: Cursor, signal?: AbortSignal): Promise<TgUpdate[]> {
     const telegram = telegramFor(role);
-    const longPollSec = opts.longPollSec ?? 0;
+    const longPollSec = (typeof opts.longPollSec === 'function' ? opts.longPollSec() : opts.longPollSec) ?? 0;
     const timeout = AbortSignal.timeout((longPollSec + 15) * 1000);
     const payload = { timeout: longPollSec, limit: 100, offset: parseCursor(cursor), allowed_updates: opts.allowedUpdates ?? DEFAULT_ALLOWED };
     try {
