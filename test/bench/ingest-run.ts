@@ -1,0 +1,137 @@
+/**
+ * The scenarios of `bench:ingest`, each run in its own process (so peak RSS is
+ * that scenario's): the real poller + pipeline over generated posts, the raw
+ * batched INSERT of the same rows, and the cost of one post beside N open incidents.
+ */
+import type { DbHandle } from '../../src/db/client.js';
+import { incidents, posts } from '../../src/db/schema.js';
+import type { RawPost } from '../../src/domain/post.js';
+import type { ChannelAdapter } from '../../src/domain/source.js';
+import { normalizeText } from '../../src/pipeline/normalize.js';
+import { createTestApp, testInstallation } from '../helpers/app.js';
+import { generatePosts, type FeedOptions } from './feed.js';
+import { cpuMeter, openBenchDb, rssSampler, type BenchDb } from './measure.js';
+
+export interface PhaseResult {
+  n: number;
+  wallS: number;
+  nodeCpuS: number;
+  pgCpuS: number | null;
+  peakRssMb: number;
+  incidents?: number;
+  merged?: number;
+}
+
+const PAGE = 500;
+
+/** A source that hands out the generated feed page by page, as the file adapter does with a file; nothing is held but the page. */
+function feedAdapter(total: number, feed: FeedOptions): ChannelAdapter {
+  const it = generatePosts(total, feed);
+  let handed = 0;
+  return {
+    channel: 'file',
+    kinds: ['jsonl'],
+    async poll(_source, cursor) {
+      if (Number(cursor ?? 0) !== handed) throw new Error(`bench feed: cursor ${cursor}, expected ${handed}`);
+      const page: RawPost[] = [];
+      while (page.length < PAGE) {
+        const r = it.next();
+        if (r.done) break;
+        page.push(r.value);
+      }
+      handed += page.length;
+      return { posts: page, cursor: String(handed) };
+    },
+  };
+}
+
+async function measure(db: BenchDb, n: number, body: () => Promise<Partial<PhaseResult> | void>): Promise<PhaseResult> {
+  const rss = rssSampler();
+  const cpu = cpuMeter(db.pgPort);
+  const t0 = performance.now();
+  const extra = (await body()) ?? {};
+  const wallS = (performance.now() - t0) / 1000;
+  const used = cpu();
+  rss.stop();
+  return { n, wallS, nodeCpuS: used.node, pgCpuS: used.pg, peakRssMb: rss.peakMb(), ...extra };
+}
+
+/** `otklik poll --once` until drained, in process: every post fetched, stored and decided. */
+export async function pipelinePhase(db: BenchDb, n: number, feed: FeedOptions = {}): Promise<PhaseResult> {
+  const app = await createTestApp(db, {
+    installation: testInstallation([{ channel: 'file', kind: 'jsonl', ref: 'bench-feed', enabled: true, interval: 60, options: {} }]),
+    createAdapters: () => new Map([['file', feedAdapter(n, feed)]]),
+  });
+  return measure(db, n, async () => {
+    let incidentsOpened = 0;
+    let merged = 0;
+    for (;;) {
+      const cycle = await app.poller.pollOnce({ force: true });
+      if (cycle.failed) throw new Error('bench feed failed');
+      const done = await app.processPending();
+      incidentsOpened += done.incidents;
+      merged += done.merged;
+      if (cycle.fetched === 0 && done.processed === 0) break;
+    }
+    return { incidents: incidentsOpened, merged };
+  });
+}
+
+/** The same rows the pipeline stores, written with plain batched INSERTs and nothing else. */
+export async function rawPhase(db: BenchDb, n: number, feed: FeedOptions = {}): Promise<PhaseResult> {
+  return measure(db, n, async () => {
+    const now = new Date();
+    let page: Array<typeof posts.$inferInsert> = [];
+    const flush = async () => {
+      if (page.length) await db.db.insert(posts).values(page);
+      page = [];
+    };
+    for (const p of generatePosts(n, feed)) {
+      page.push({ channel: 'vk', externalId: p.externalId, sourceId: null, kind: p.kind, parentExternalId: p.parentExternalId ?? null, repostOfExternalId: p.repostOfExternalId ?? null, authorId: p.authorId ?? null, url: p.url ?? null, text: p.text, publishedAt: p.publishedAt, fetchedAt: now, raw: p.raw });
+      if (page.length === PAGE) await flush();
+    }
+    await flush();
+  });
+}
+
+/** Puts `count` open incidents (with their first posts) straight into the database, as if decided earlier today. */
+export async function seedOpenIncidents(db: DbHandle, count: number, detectedAt: Date): Promise<void> {
+  const feed = generatePosts(count, { seed: 7, comments: 0, reposts: 0, others: 0, houses: 200 });
+  let batch: RawPost[] = [];
+  const flush = async () => {
+    if (!batch.length) return;
+    const rows = await db.db
+      .insert(posts)
+      .values(batch.map((p) => ({ channel: 'vk', externalId: `seed${p.externalId}`, kind: 'post', text: normalizeText(p.text), publishedAt: p.publishedAt, fetchedAt: detectedAt, processedAt: detectedAt, decidedKind: 'complaint' })))
+      .returning({ id: posts.id, text: posts.text });
+    await db.db.insert(incidents).values(rows.map((r) => ({ status: 'new', kind: 'complaint', channel: 'vk', firstPostId: r.id, summary: r.text.slice(0, 160), detectedAt, updatedAt: detectedAt })));
+    batch = [];
+  };
+  for (const p of feed) {
+    batch.push(p);
+    if (batch.length === PAGE) await flush();
+  }
+  await flush();
+}
+
+export type Scenario = { kind: 'ingest'; n: number; url?: string } | { kind: 'flat'; open: number; n: number; url?: string };
+
+/** Runs one scenario and returns its phases (pipeline first, then raw, so the pipeline's peak RSS is its own). */
+export async function runScenario(s: Scenario): Promise<{ db: string; phases: Record<string, PhaseResult> }> {
+  if (s.kind === 'ingest') {
+    const a = await openBenchDb(s.url);
+    const pipeline = await pipelinePhase(a, s.n).finally(() => a.close());
+    const b = await openBenchDb(s.url);
+    const raw = await rawPhase(b, s.n).finally(() => b.close());
+    return { db: a.label, phases: { pipeline, raw } };
+  }
+  const db = await openBenchDb(s.url);
+  try {
+    await seedOpenIncidents(db, s.open, new Date('2026-11-16T08:00:00+03:00'));
+    // New posts about other houses, so the cost is the search, not a wave of merges.
+    const pipeline = await pipelinePhase(db, s.n, { seed: 8, houses: 40 });
+    return { db: db.label, phases: { pipeline } };
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Measuring helpers shared by the benchmarks: CPU seconds of this process and of
+ * a local Postgres server, peak RSS, throwaway databases, and the one table format.
+ * CPU seconds, not wall time, are the primary numbers: the machine may be shared.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { openDb, type DbHandle } from '../../src/db/client.js';
+
+/** Peak resident set size, sampled every 25 ms while a phase runs. */
+export function rssSampler() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
+  timer.unref();
+  return {
+    reset: () => (peak = process.memoryUsage().rss),
+    peakMb: () => Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20),
+    stop: () => clearInterval(timer),
+  };
+}
+
+const TICKS = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) of the Postgres server listening on `port` on this machine, or null when it is not local. */
+export function pgServerCpu(port: number): number | null {
+  let postmaster: number | null = null;
+  const procs: Array<{ pid: number; ppid: number; cpu: number; children: number }> = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const p = { pid: Number(name), ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / TICKS, children: (Number(f[13]) + Number(f[14])) / TICKS };
+      procs.push(p);
+      if (postmaster === null && stat.includes('(postgres)')) {
+        const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+        const i = cmd.indexOf('-p');
+        if (i >= 0 && Number(cmd[i + 1]) === port) postmaster = p.pid;
+      }
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  if (postmaster === null) return null;
+  // Exited backends are counted in the postmaster's children time once reaped.
+  return procs.filter((p) => p.pid === postmaster || p.ppid === postmaster).reduce((s, p) => s + p.cpu + (p.pid === postmaster ? p.children : 0), 0);
+}
+
+/** CPU seconds of this process (PGlite runs inside it) plus the local Postgres server's, between start and stop. */
+export function cpuMeter(pgPort: number | null) {
+  const n0 = process.cpuUsage();
+  const p0 = pgPort ? pgServerCpu(pgPort) : null;
+  return () => {
+    const n = process.cpuUsage(n0);
+    const p1 = pgPort ? pgServerCpu(pgPort) : null;
+    return { node: (n.user + n.system) / 1e6, pg: p0 !== null && p1 !== null ? p1 - p0 : null };
+  };
+}
+
+export interface BenchDb extends DbHandle {
+  label: string;
+  /** Port of a local Postgres server whose CPU can be read, else null. */
+  pgPort: number | null;
+}
+
+/** A fresh database: in-memory PGlite, or a new database on the Postgres at `url` (dropped on close). */
+export async function openBenchDb(url: string | undefined): Promise<BenchDb> {
+  if (!url) return { ...(await openDb({ dataDir: 'memory://' })), label: 'PGlite', pgPort: null };
+  const { default: postgres } = await import('postgres');
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  const name = `otklik_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  await admin.unsafe(`create database ${name}`);
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const handle = await openDb({ url: u.toString() });
+  const port = Number(u.port || 5432);
+  return {
+    ...handle,
+    label: 'Postgres',
+    pgPort: pgServerCpu(port) === null ? null : port,
+    async close() {
+      await handle.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end({ timeout: 5 });
+    },
+  };
+}
+
+/** One line of the `npm run bench` table: what was measured, and the target beside it. */
+export interface BenchRow {
+  bench: string;
+  scenario: string;
+  db: string;
+  n: number | null;
+  wallS: number | null;
+  nodeCpuS: number | null;
+  pgCpuS: number | null;
+  /** The measured figure, with its unit (posts per CPU-second, requests per community, seconds). */
+  measured: string;
+  /** Ratio to the raw baseline of the same run, when there is one. */
+  vsRaw: string;
+  peakRssMb: number | null;
+  target: string;
+}
+
+const fmt = (x: number | null, digits = 2) => (x === null ? '—' : x.toFixed(digits));
+
+export function printTable(rows: BenchRow[], out: (l: string) => void = console.log): void {
+  const header = ['bench', 'scenario', 'db', 'n', 'wall s', 'node CPU s', 'pg CPU s', 'measured', 'vs raw', 'peak RSS MB', 'target'];
+  const body = rows.map((r) => [r.bench, r.scenario, r.db, r.n === null ? '—' : String(r.n), fmt(r.wallS), fmt(r.nodeCpuS), fmt(r.pgCpuS), r.measured, r.vsRaw, r.peakRssMb === null ? '—' : String(r.peakRssMb), r.target]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const left = new Set([0, 1, 2, 7, 8, 10]);
+  const line = (cells: string[]) => cells.map((c, i) => (left.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  out(line(header));
+  out(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const b of body) out(line(b));
+}
+
+export function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
