@@ -10,7 +10,9 @@
  * 100 comment sources), how long the cycle would take against real VK at 3 and 20 req/s,
  * and peak RSS.
  */
+import { fileURLToPath } from 'node:url';
 import { openDb } from '../../src/db/client.js';
+import type { BenchRow } from './measure.js';
 import { createTestApp, testInstallation } from '../helpers/app.js';
 import { countRequests, range, seedThreads, seedWalls, startVkWorld, vkSources } from '../e2e/vk-world.js';
 
@@ -91,10 +93,21 @@ function printTable(rows: Row[]): void {
   for (const b of body) console.log(line(b));
 }
 
-async function main(): Promise<void> {
-  const communities = argNumber('communities', 1000);
+/** Both scenarios, for `npm run bench`'s one table. */
+export async function runPollBench(communities: number): Promise<BenchRow[]> {
   const rss = rssSampler();
-  console.log(`bench:poll — VK fake on 127.0.0.1, real poller + vk-io + PGlite in memory (node ${process.version})`);
+  const cpu0 = process.cpuUsage();
+  const { walls, comments } = await scenarios(communities);
+  const cpu = process.cpuUsage(cpu0);
+  rss.stop();
+  return [...walls.rows, ...comments.rows].map((r): BenchRow => ({
+    bench: 'poll', scenario: `${r.scenario}, ${r.cycle} cycle`, db: 'PGlite', n: r.communities, wallS: r.ms / 1000, nodeCpuS: null, pgCpuS: null,
+    measured: `${(r.requests / r.communities).toFixed(3)} req/community (${r.requests} requests, ${r.fetched} posts)`, vsRaw: '—', peakRssMb: null,
+    target: `≤ ${r.limitPerCommunity.toFixed(3)} req/community`,
+  })).concat([{ bench: 'poll', scenario: 'both scenarios, whole process', db: 'PGlite', n: communities, wallS: null, nodeCpuS: (cpu.user + cpu.system) / 1e6, pgCpuS: null, measured: '—', vsRaw: '—', peakRssMb: rss.peakMb(), target: '—' }]);
+}
+
+async function scenarios(communities: number) {
   const walls = await runScenario({
     scenario: 'walls × 20 posts', kind: 'wall', communities,
     seed: (w, ids) => seedWalls(w.fake, ids, 20),
@@ -106,6 +119,14 @@ async function main(): Promise<void> {
     // One wall.get plus ten wall.getComments per community, 25 calls per execute.
     limitPerCommunity: 11 / 25, issueLimit: 45,
   });
+  return { walls, comments };
+}
+
+async function main(): Promise<void> {
+  const communities = argNumber('communities', 1000);
+  const rss = rssSampler();
+  console.log(`bench:poll — VK fake on 127.0.0.1, real poller + vk-io + PGlite in memory (node ${process.version})`);
+  const { walls, comments } = await scenarios(communities);
   rss.stop();
   console.log('');
   printTable([...walls.rows, ...comments.rows]);
@@ -116,10 +137,12 @@ async function main(): Promise<void> {
   console.log(`peak RSS: ${rss.peakMb()} MB`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
