@@ -1,16 +1,10 @@
-import { and, eq, gte, inArray } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { incidents, posts } from '../db/schema.js';
 import { isOpen, type Status } from '../domain/status.js';
 import type { Gazetteer } from '../routing/territory.js';
-import { fingerprint, isNearDuplicate, type Fingerprint } from './dedupe.js';
-
-interface Entry extends Fingerprint {
-  id: number;
-  topic: string | null;
-  status: Status;
-  detectedAt: Date;
-}
+import { fingerprint } from './dedupe.js';
+import { createDedupeMemory, WATCHED } from './dedupe-candidates.js';
 
 export interface DedupeMatch {
   incidentId: number;
@@ -18,49 +12,51 @@ export interface DedupeMatch {
   open: boolean;
 }
 
-const WATCHED: Status[] = ['new', 'assigned', 'in_work', 'interim', 'answered', 'closed'];
 const REFRESH_MS = 5 * 60_000;
+const LOAD_PAGE = 2000;
 
 /**
- * Recent incidents held in memory with their fingerprints, so each new post is
- * compared without a query. Reloaded every few minutes to see incidents other
- * instances opened.
+ * Recent incidents held in memory with their fingerprints and an index (see
+ * dedupe-candidates.ts), so each new post is compared with a few candidates and
+ * without a query. Reloaded every few minutes to see incidents other instances opened.
  */
 export function createDedupeIndex(db: Db, gazetteer: Gazetteer, opts: { windowHours: number; threshold: number }) {
-  const print = (text: string) => fingerprint(text, gazetteer.find(text).street);
-  const entries = new Map<number, Entry>();
-  let loadedAt = -Infinity;
   const windowMs = opts.windowHours * 3_600_000;
+  const memory = createDedupeMemory({ threshold: opts.threshold, windowMs });
+  const print = (text: string) => {
+    const place = gazetteer.find(text);
+    return fingerprint(text, place.street, place.settlement?.name ?? null);
+  };
+  let loadedAt = -Infinity;
 
+  /** Reads the window page by page, in id (creation) order, so the index lists stay oldest first. */
   async function load(now: Date): Promise<void> {
     const since = new Date(now.getTime() - windowMs);
-    const rows = await db
-      .select({ id: incidents.id, topic: incidents.topic, status: incidents.status, detectedAt: incidents.detectedAt, text: posts.text })
-      .from(incidents)
-      .innerJoin(posts, eq(posts.id, incidents.firstPostId))
-      .where(and(gte(incidents.detectedAt, since), inArray(incidents.status, WATCHED)));
-    entries.clear();
-    for (const r of rows) entries.set(r.id, { ...print(r.text), id: r.id, topic: r.topic, status: r.status as Status, detectedAt: r.detectedAt });
+    memory.clear();
+    for (let after = 0; ; ) {
+      const rows = await db
+        .select({ id: incidents.id, topic: incidents.topic, status: incidents.status, detectedAt: incidents.detectedAt, text: posts.text })
+        .from(incidents)
+        .innerJoin(posts, eq(posts.id, incidents.firstPostId))
+        .where(and(gte(incidents.detectedAt, since), inArray(incidents.status, [...WATCHED]), gte(incidents.id, after + 1)))
+        .orderBy(asc(incidents.id))
+        .limit(LOAD_PAGE);
+      for (const r of rows) memory.add({ ...print(r.text), id: r.id, topic: r.topic, status: r.status as Status, detectedAt: r.detectedAt });
+      if (rows.length < LOAD_PAGE) break;
+      after = rows[rows.length - 1]!.id;
+    }
     loadedAt = now.getTime();
   }
 
   return {
     async find(text: string, topic: string | null, now: Date): Promise<DedupeMatch | null> {
       if (now.getTime() - loadedAt > REFRESH_MS || now.getTime() < loadedAt) await load(now);
-      const fp = { ...print(text), topic };
-      const since = now.getTime() - windowMs;
-      let best: Entry | null = null;
-      for (const e of entries.values()) {
-        if (e.detectedAt.getTime() < since || !WATCHED.includes(e.status)) continue;
-        if (!isNearDuplicate(fp, e, opts.threshold)) continue;
-        // Prefer an open incident over an answered one, then the newest.
-        if (!best || (isOpen(e.status) && !isOpen(best.status)) || (isOpen(e.status) === isOpen(best.status) && e.detectedAt > best.detectedAt)) best = e;
-      }
+      const best = memory.find(print(text), topic, now);
       return best ? { incidentId: best.id, open: isOpen(best.status) } : null;
     },
     /** Records an incident this process just created. */
     add(id: number, text: string, topic: string | null, detectedAt: Date): void {
-      entries.set(id, { ...print(text), id, topic, status: 'new', detectedAt });
+      memory.add({ ...print(text), id, topic, status: 'new', detectedAt });
     },
     /** Forget cached state (after status changes made elsewhere). */
     invalidate(): void {

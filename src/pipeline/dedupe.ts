@@ -3,7 +3,9 @@ import { words } from './normalize.js';
 /**
  * Near-duplicate detection: two texts are about one problem when they name the
  * same address (street from the gazetteer + house) and a compatible topic, or
- * when their word stems overlap enough. Pure; a fingerprint is computed once per text.
+ * when their word stems overlap enough — but never when they name different
+ * places (Ленина 5 / Союзная 30 / Косиново): the same complaint about three
+ * addresses is three problems. Pure; a fingerprint is computed once per text.
  */
 export interface Fingerprint {
   stems: Set<string>;
@@ -11,6 +13,8 @@ export interface Fingerprint {
   street: string | null;
   /** House number right after the street ("16/2" → "16/2"), if any. */
   house: string | null;
+  /** Settlement or microdistrict from the gazetteer (Косиново), if the text names one. */
+  settlement?: string | null;
 }
 
 const STOP = new Set(
@@ -22,10 +26,10 @@ export function stemOf(word: string): string {
   return word.length > 5 ? word.slice(0, 5) : word;
 }
 
-export function fingerprint(text: string, street: string | null = null): Fingerprint {
+export function fingerprint(text: string, street: string | null = null, settlement: string | null = null): Fingerprint {
   const ws = words(text);
   const stems = new Set(ws.filter((w) => w.length > 2 && !STOP.has(w) && !/^\d+$/.test(w)).map(stemOf));
-  return { stems, street, house: street ? houseAfter(ws, street) : null };
+  return { stems, street, house: street ? houseAfter(ws, street) : null, settlement };
 }
 
 /** The first number within three words after a mention of the street. */
@@ -46,17 +50,31 @@ export function similarity(a: Fingerprint, b: Fingerprint): number {
   return common ? common / (a.stems.size + b.stems.size - common) : 0;
 }
 
-function commonStems(a: Fingerprint, b: Fingerprint): number {
+export function commonStems(a: Fingerprint, b: Fingerprint): number {
   const [small, large] = a.stems.size <= b.stems.size ? [a.stems, b.stems] : [b.stems, a.stems];
   let common = 0;
   for (const s of small) if (large.has(s)) common++;
   return common;
 }
 
+/**
+ * Two texts name different places: two settlements, two streets, two houses on
+ * one street, or a street in one and a settlement in the other. A text naming no
+ * place (or only a street, beside one naming that street and a house) conflicts with none.
+ */
+export function addressesDiffer(a: Fingerprint, b: Fingerprint): boolean {
+  const sa = a.settlement ?? null;
+  const sb = b.settlement ?? null;
+  if (sa && sb && sa !== sb) return true;
+  if (a.street && b.street) return a.street !== b.street || (a.house !== null && b.house !== null && a.house !== b.house);
+  return (a.street !== null && !sa && sb !== null) || (b.street !== null && !sb && sa !== null);
+}
+
 type Candidate = Fingerprint & { topic: string | null };
 
-/** One problem? Same address and compatible topic, or texts that mostly say the same. */
+/** One problem? Not when they name different places; else same address and compatible topic, or texts that mostly say the same. */
 export function isNearDuplicate(a: Candidate, b: Candidate, threshold: number): boolean {
+  if (addressesDiffer(a, b)) return false;
   const sameTopic = a.topic !== null && a.topic === b.topic;
   if (a.street && a.street === b.street) {
     if (a.house && b.house) {

@@ -1,0 +1,129 @@
+import { isOpen, type Status } from '../domain/status.js';
+import { isNearDuplicate, type Fingerprint } from './dedupe.js';
+
+/** An incident as the near-duplicate search sees it. */
+export interface DedupeEntry extends Fingerprint {
+  id: number;
+  topic: string | null;
+  status: Status;
+  detectedAt: Date;
+}
+
+/**
+ * Bounds on the work per post, whatever the number of open incidents: stem
+ * postings read, entries taken from one address list, full comparisons.
+ */
+export const LIMITS = { postings: 4000, perAddress: 64, comparisons: 256 };
+
+/** Statuses a new post may be compared with: open ones (merge) and answered/closed ones (repeat). */
+export const WATCHED: readonly Status[] = ['new', 'assigned', 'in_work', 'interim', 'answered', 'closed'];
+
+/**
+ * Incidents in memory with an inverted index (stem → incidents) and address
+ * lists (street + house, street + topic), so a new post is compared only with
+ * the few incidents it could be a duplicate of.
+ *
+ * Why the candidates are complete for the text rules: a duplicate by text shares
+ * at least `need` stems with the post (4 for the overlap rule, threshold × size
+ * for the Jaccard rule), so it holds at least one of any `size − need + 1` of the
+ * post's stems (pigeonhole); we read the postings of the rarest ones. The address
+ * rule's candidates come from the address lists. Among the candidates that match,
+ * the best is the one the linear scan chose: open over answered, then the newest.
+ */
+export function createDedupeMemory(opts: { threshold: number; windowMs: number }) {
+  const entries = new Map<number, DedupeEntry>();
+  const postings = new Map<string, DedupeEntry[]>();
+  const addresses = new Map<string, DedupeEntry[]>();
+
+  const push = (m: Map<string, DedupeEntry[]>, key: string, e: DedupeEntry) => {
+    const list = m.get(key);
+    if (list) list.push(e);
+    else m.set(key, [e]);
+  };
+
+  /** Stems to probe, rarest first, and how many texts rules need in common at least. */
+  function probeStems(fp: Fingerprint): { probe: string[]; need: number } {
+    const size = fp.stems.size;
+    const need = Math.max(1, Math.min(4, Math.ceil(opts.threshold * size - 1e-9)));
+    const present = [...fp.stems].filter((s) => postings.has(s));
+    present.sort((a, b) => postings.get(a)!.length - postings.get(b)!.length);
+    // Stems no incident has cannot be shared, so they count toward the pigeonhole too.
+    const k = Math.max(0, size - need + 1 - (size - present.length));
+    return { probe: present.slice(0, k), need };
+  }
+
+  /** Incidents sharing probed stems, with the count of shared stems seen; newest postings first. */
+  function textCandidates(fp: Fingerprint): Map<DedupeEntry, number> {
+    const { probe } = probeStems(fp);
+    const seen = new Map<DedupeEntry, number>();
+    let budget = LIMITS.postings;
+    let complete = 0;
+    for (const stem of probe) {
+      const list = postings.get(stem)!;
+      const from = Math.max(0, list.length - budget);
+      for (let i = list.length - 1; i >= from; i--) seen.set(list[i]!, (seen.get(list[i]!) ?? 0) + 1);
+      budget -= list.length - from;
+      if (from === 0) complete++;
+      if (budget <= 0) break;
+    }
+    // A candidate can share at most what we saw plus every stem whose postings we did not read fully.
+    const unseen = fp.stems.size - complete;
+    for (const [e, n] of seen) if (n + unseen < pairNeed(fp.stems.size, e.stems.size)) seen.delete(e);
+    return seen;
+  }
+
+  /** The fewest common stems with which either text rule can hold for these sizes. */
+  function pairNeed(a: number, b: number): number {
+    const overlapRule = Math.max(4, Math.ceil(0.7 * Math.min(a, b) - 1e-9));
+    const jaccardRule = Math.ceil((opts.threshold * (a + b)) / (1 + opts.threshold) - 1e-9);
+    return Math.max(1, Math.min(overlapRule, jaccardRule));
+  }
+
+  function addressCandidates(fp: Fingerprint, topic: string | null, out: Set<DedupeEntry>): void {
+    if (!fp.street) return;
+    // Same house (any compatible topic); or, with the same topic, the same street where one side names no house.
+    const keys = fp.house
+      ? [`h\u0001${fp.street}\u0001${fp.house}`, topic ? `n\u0001${fp.street}\u0001${topic}` : null]
+      : [topic ? `t\u0001${fp.street}\u0001${topic}` : null];
+    for (const key of keys) {
+      const list = key ? addresses.get(key) : undefined;
+      if (!list) continue;
+      for (let i = list.length - 1, taken = 0; i >= 0 && taken < LIMITS.perAddress; i--, taken++) out.add(list[i]!);
+    }
+  }
+
+  /** Open before answered/closed, then the newest; the same order the linear scan preferred. */
+  const better = (a: DedupeEntry, b: DedupeEntry) =>
+    Number(isOpen(b.status)) - Number(isOpen(a.status)) || b.detectedAt.getTime() - a.detectedAt.getTime() || b.id - a.id;
+
+  return {
+    add(e: DedupeEntry): void {
+      entries.set(e.id, e);
+      for (const s of e.stems) push(postings, s, e);
+      if (e.street && e.house) push(addresses, `h\u0001${e.street}\u0001${e.house}`, e);
+      if (e.street && e.topic) push(addresses, `t\u0001${e.street}\u0001${e.topic}`, e);
+      if (e.street && e.topic && !e.house) push(addresses, `n\u0001${e.street}\u0001${e.topic}`, e);
+    },
+    clear(): void {
+      entries.clear();
+      postings.clear();
+      addresses.clear();
+    },
+    get size(): number {
+      return entries.size;
+    },
+    /** The incident this fingerprint duplicates, or null; at most LIMITS.comparisons full comparisons. */
+    find(fp: Fingerprint, topic: string | null, now: Date): DedupeEntry | null {
+      const candidates = new Set(textCandidates(fp).keys());
+      addressCandidates(fp, topic, candidates);
+      const since = now.getTime() - opts.windowMs;
+      const query = { ...fp, topic };
+      const ordered = [...candidates].filter((e) => e.detectedAt.getTime() >= since && WATCHED.includes(e.status)).sort(better);
+      const n = Math.min(ordered.length, LIMITS.comparisons);
+      for (let i = 0; i < n; i++) if (isNearDuplicate(query, ordered[i]!, opts.threshold)) return ordered[i]!;
+      return null;
+    },
+  };
+}
+
+export type DedupeMemory = ReturnType<typeof createDedupeMemory>;
