@@ -41,4 +41,21 @@ export interface Classification {
 /** Anything that classifies a normalized text. Never throws for bad text. */
 export interface Classifier {
   classify(text: string): Promise<Classification>;
+  /**
+   * Optional: many texts at once (one pass over a model's tables, batched LLM
+   * calls); one result per text, in order. Callers use `classifyAll`.
+   */
+  classifyMany?(texts: string[]): Promise<Classification[]>;
+}
+
+/** Classifies texts with `classifyMany` when the classifier has it, else one by one. */
+export async function classifyAll(classifier: Classifier, texts: string[]): Promise<Classification[]> {
+  if (classifier.classifyMany) {
+    const out = await classifier.classifyMany(texts);
+    if (out.length !== texts.length) throw new Error(`classifyMany returned ${out.length} results for ${texts.length} texts`);
+    return out;
+  }
+  const out: Classification[] = [];
+  for (const t of texts) out.push(await classifier.classify(t));
+  return out;
 }

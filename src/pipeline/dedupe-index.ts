@@ -10,6 +10,8 @@ export interface DedupeMatch {
   incidentId: number;
   /** open: merge into it; answered/closed: the new incident is a repeat of it. */
   open: boolean;
+  /** The incident's topic (a comment naming another topic does not join it). */
+  topic: string | null;
 }
 
 const REFRESH_MS = 5 * 60_000;
@@ -52,7 +54,7 @@ export function createDedupeIndex(db: Db, gazetteer: Gazetteer, opts: { windowHo
     async find(text: string, topic: string | null, now: Date): Promise<DedupeMatch | null> {
       if (now.getTime() - loadedAt > REFRESH_MS || now.getTime() < loadedAt) await load(now);
       const best = memory.find(print(text), topic, now);
-      return best ? { incidentId: best.id, open: isOpen(best.status) } : null;
+      return best ? { incidentId: best.id, open: isOpen(best.status), topic: best.topic } : null;
     },
     /** Records an incident this process just created. */
     add(id: number, text: string, topic: string | null, detectedAt: Date): void {

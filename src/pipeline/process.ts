@@ -5,13 +5,14 @@ import { incidentEvents, incidents, posts, sources } from '../db/schema.js';
 import { isIncidentKind, type Classification, type Classifier } from '../domain/classification.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
-import { route } from '../routing/route.js';
-import { territoryLabel, type Gazetteer } from '../routing/territory.js';
+import type { Gazetteer } from '../routing/territory.js';
 import type { DedupeIndex } from './dedupe-index.js';
-import { summarize } from './normalize.js';
+import { newIncident } from './incident-row.js';
 
-/** Named points between steps; tests throw there to simulate a crash. */
-export type PipelineStep = 'fetched' | 'stored' | 'classified' | 'decided';
+import { BatchConflict, createIdPool, decideBatch, writeBatch, type IdPool } from './batch.js';
+import { crashPoint, SimulatedCrash, UNSURE, type PipelineStep } from './steps.js';
+
+export { crashPoint, SimulatedCrash, type PipelineStep } from './steps.js';
 
 export interface ProcessDeps {
   db: Db;
@@ -35,51 +36,66 @@ export interface ProcessStats {
   failed: number;
 }
 
-/** What a `faults` hook throws is a simulated crash: it must end the run, never be skipped like a bad post. */
-export class SimulatedCrash extends Error {
-  override name = 'SimulatedCrash';
-}
-
-/** Calls the test hook at a named point between steps. */
-export function crashPoint(faults: ((step: PipelineStep) => void) | undefined, step: PipelineStep): void {
-  try {
-    faults?.(step);
-  } catch (err) {
-    throw new SimulatedCrash((err as Error).message, { cause: err });
-  }
-}
-
 type PostRow = typeof posts.$inferSelect;
 
-const UNSURE: Classification = { kind: 'complaint', topic: null, confidence: 0, by: 'none', needsReview: true, explanation: 'классификатор недоступен' };
+/** Posts decided together: one classifier call, one look-up of their references, one transaction. */
+const BATCH = 500;
 
 /**
- * Processes stored posts that have no decision yet, oldest first, each in its
- * own transaction: a crash leaves every post either fully decided or untouched.
+ * Processes stored posts that have no decision yet, oldest first, a batch at a
+ * time: each batch is decided in memory in post order and written in one
+ * transaction, so a crash leaves every post either fully decided or waiting.
+ * A batch that cannot be written as one (a database error, another instance
+ * deciding the same posts) is redone post by post, each in its own transaction.
  */
 export async function processPending(deps: ProcessDeps, limit = 1000): Promise<ProcessStats> {
   const stats: ProcessStats = { processed: 0, incidents: 0, merged: 0, notIncidents: 0, failed: 0 };
+  const nextId = createIdPool(deps.db);
   let after = 0; // posts are taken in id order; a failed one is passed over, not retried in the same run
-  for (;;) {
+  while (stats.processed < limit) {
     const batch = await deps.db
       .select()
       .from(posts)
       .where(and(isNull(posts.processedAt), gt(posts.id, after)))
       .orderBy(asc(posts.id))
-      .limit(Math.min(limit, 200));
+      .limit(Math.min(limit - stats.processed, BATCH));
     if (batch.length === 0) break;
-    for (const post of batch) {
-      after = post.id;
-      const outcome = await processOrSkip(deps, post, stats);
-      if (!outcome) continue;
-      stats.processed++;
-      if (outcome === 'incident') stats.incidents++;
-      else if (outcome === 'merged') stats.merged++;
-      else if (outcome === 'other') stats.notIncidents++;
-    }
-    if (stats.processed >= limit) break;
+    after = batch[batch.length - 1]!.id;
+    await processBatch(deps, batch, stats, nextId);
   }
   return stats;
+}
+
+async function processBatch(deps: ProcessDeps, batch: PostRow[], stats: ProcessStats, nextId: IdPool): Promise<void> {
+  let decided: Awaited<ReturnType<typeof decideBatch>>;
+  try {
+    decided = await decideBatch(deps, batch, nextId);
+    await writeBatch(deps, decided.decisions, decided.now);
+  } catch (err) {
+    // The in-memory index may hold incidents of the batch that were never written.
+    deps.dedupe.invalidate();
+    if (err instanceof SimulatedCrash) throw err;
+    if (!(err instanceof BatchConflict)) deps.log.warn({ err }, 'batch not written; deciding its posts one by one');
+    for (const post of batch) count(stats, await processOrSkip(deps, post, stats));
+    return;
+  }
+  for (const d of decided.decisions) count(stats, d.type === 'other' ? 'other' : d.type);
+  for (const { post, error } of decided.failed) await recordFailure(deps, post, error, stats);
+}
+
+function count(stats: ProcessStats, outcome: 'incident' | 'merged' | 'other' | 'skipped' | null): void {
+  if (!outcome) return;
+  stats.processed++;
+  if (outcome === 'incident') stats.incidents++;
+  else if (outcome === 'merged') stats.merged++;
+  else if (outcome === 'other') stats.notIncidents++;
+}
+
+async function recordFailure(deps: ProcessDeps, post: PostRow, err: unknown, stats: ProcessStats): Promise<void> {
+  stats.failed++;
+  const message = err instanceof Error ? err.message : String(err);
+  deps.log.error({ err, postId: post.id }, 'post not processed; it will be tried again');
+  await deps.db.update(posts).set({ processError: message.slice(0, 1000) }).where(eq(posts.id, post.id));
 }
 
 /** One bad post must not hold up the others: its error is kept on the post and it waits for the next run. */
@@ -90,10 +106,7 @@ async function processOrSkip(deps: ProcessDeps, post: PostRow, stats: ProcessSta
     return outcome;
   } catch (err) {
     if (err instanceof SimulatedCrash) throw err;
-    stats.failed++;
-    const message = err instanceof Error ? err.message : String(err);
-    deps.log.error({ err, postId: post.id }, 'post not processed; it will be tried again');
-    await deps.db.update(posts).set({ processError: message.slice(0, 1000) }).where(eq(posts.id, post.id));
+    await recordFailure(deps, post, err, stats);
     return null;
   }
 }
@@ -187,53 +200,9 @@ async function mergeTarget(deps: ProcessDeps, post: PostRow, cls: Classification
 }
 
 async function openIncident(deps: ProcessDeps, tx: Db, post: PostRow, cls: Classification, now: Date, repeatOf: number | null): Promise<number> {
-  const cfg = deps.installation;
-  const topic = cls.topic ? cfg.topics.find((t) => t.name === cls.topic) : undefined;
-  const territory = deps.gazetteer.find(post.text);
-  const decision = route(cfg, { text: post.text, topic: topic?.name ?? null, suggested: cls.department ?? null, territory });
-  const slaHours = topic?.sla_hours ?? cfg.sla.default_hours;
-  const [row] = await tx
-    .insert(incidents)
-    .values({
-      status: 'new',
-      kind: cls.kind,
-      topic: topic?.name ?? null,
-      topicGroup: topic?.group ?? null,
-      departmentCode: decision.department,
-      territory: territoryLabel(territory),
-      priority: topic?.priority ?? 'normal',
-      confidence: cls.confidence,
-      classifiedBy: cls.by,
-      needsReview: cls.needsReview || !topic,
-      routeReason: decision.reason,
-      channel: post.channel,
-      firstPostId: post.id,
-      summary: summarize(post.text),
-      isRepeat: repeatOf !== null,
-      repeatOf,
-      detectedAt: now,
-      deadlineAt: deps.deadline(now, slaHours),
-      updatedAt: now,
-    })
-    .returning({ id: incidents.id });
+  const { values, event } = newIncident(deps, post, cls, now, repeatOf);
+  const [row] = await tx.insert(incidents).values(values).returning({ id: incidents.id });
   const incidentId = row!.id;
-  await tx.insert(incidentEvents).values({
-    incidentId,
-    at: now,
-    actor: 'pipeline',
-    type: 'created',
-    toStatus: 'new',
-    data: {
-      postId: post.id,
-      kind: cls.kind,
-      topic: topic?.name ?? null,
-      confidence: cls.confidence,
-      by: cls.by,
-      department: decision.department,
-      reason: decision.reason,
-      explanation: cls.explanation ?? null,
-      repeatOf,
-    },
-  });
+  await tx.insert(incidentEvents).values({ incidentId, at: now, actor: 'pipeline', type: 'created', toStatus: 'new', data: event });
   return incidentId;
 }
