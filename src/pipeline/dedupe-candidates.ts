@@ -13,7 +13,7 @@ export interface DedupeEntry extends Fingerprint {
  * Bounds on the work per post, whatever the number of open incidents: stem
  * postings read, entries taken from one address list, full comparisons.
  */
-export const LIMITS = { postings: 4000, perAddress: 64, comparisons: 256 };
+export const LIMITS = { postings: 1500, perAddress: 64, comparisons: 256 };
 
 /** Statuses a new post may be compared with: open ones (merge) and answered/closed ones (repeat). */
 export const WATCHED: readonly Status[] = ['new', 'assigned', 'in_work', 'interim', 'answered', 'closed'];
