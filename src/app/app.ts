@@ -79,7 +79,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   await syncConfig(db, installation);
 
   const calendar = workCalendarFromConfig(installation, { log });
-  const classifier = opts.classifier ?? (await createPipelineClassifier({ installation, db, env, log, clock }));
+  const classifier = opts.classifier ?? createPipelineClassifier({ installation, db, env, log, clock });
   // With a staff bot every notice goes through the outbox (sent by `start`); otherwise to the log.
   const notifier = opts.notifier ?? (env.TELEGRAM_BOT_TOKEN ? createOutboxNotifier({ db, installation, clock, log }) : createLogNotifier(log));
   const staffIntake: App['staffIntake'] = { handler: null, longPollSec: 0 };

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Installation } from '../config/installation.js';
+import { fromRoot } from '../paths.js';
 
-export const PROMPT_PATH = fileURLToPath(new URL('../../prompts/classify.md', import.meta.url));
+export const PROMPT_PATH = fromRoot('prompts', 'classify.md');
 /** Bumped with the prompt text: cached answers of an older prompt are not reused. */
 export const PROMPT_VERSION = 'classify-v1';
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { UsageError } from './errors.js';
 import type { CommandSpec } from './spec.js';
+import { fromRoot } from '../paths.js';
 
 const TITLES: Record<string, string> = {
   'Usage:': 'Использование:',
@@ -35,7 +36,7 @@ class RussianHelp extends Help {
 }
 
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

@@ -1,7 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
+import { fromRoot } from '../paths.js';
 
 /** One database type for PGlite and postgres.js (both are drizzle PgDatabase). */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -13,7 +15,7 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../drizzle', import.meta.url));
+export const MIGRATIONS_DIR = fromRoot('drizzle');
 
 export interface OpenDbOptions {
   /** Postgres URL; when absent the embedded PGlite is used. */
@@ -47,6 +49,7 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
 }
 
 async function migrate(handle: DbHandle): Promise<void> {
+  if (await migrationsApplied(handle.db)) return;
   const config = { migrationsFolder: MIGRATIONS_DIR };
   if (handle.driver === 'postgres') {
     const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
@@ -54,5 +57,24 @@ async function migrate(handle: DbHandle): Promise<void> {
   } else {
     const { migrate: run } = await import('drizzle-orm/pglite/migrator');
     await run(handle.db as never, config);
+  }
+}
+
+/**
+ * True when the newest migration of the journal is already recorded in
+ * `drizzle.__drizzle_migrations` — the test drizzle's migrator makes (it applies
+ * the entries newer than the last recorded one) — so a start-up on an
+ * up-to-date database neither loads the migrator nor reads the SQL files.
+ */
+async function migrationsApplied(db: Db): Promise<boolean> {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ when: number }> };
+  const newest = Math.max(...journal.entries.map((e) => e.when));
+  try {
+    // postgres.js answers with an array of rows, PGlite with { rows }.
+    const res: unknown = await db.execute(sql`select max(created_at)::text as last from drizzle.__drizzle_migrations`);
+    const [row] = (Array.isArray(res) ? res : ((res as { rows?: unknown[] }).rows ?? [])) as Array<{ last: string | null }>;
+    return row?.last != null && Number(row.last) >= newest;
+  } catch {
+    return false; // a new database: no migrations table yet
   }
 }

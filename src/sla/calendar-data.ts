@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { fromRoot } from '../paths.js';
 
 /** One year of the production calendar; dates are local `YYYY-MM-DD`. */
 export interface CalendarYear {
@@ -22,7 +22,7 @@ export interface CalendarData {
   years: ReadonlyMap<number, CalendarYear>;
 }
 
-export const defaultCalendarDir = fileURLToPath(new URL('../../config/calendar/', import.meta.url));
+export const defaultCalendarDir = `${fromRoot('config', 'calendar')}/`;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const entry = z.string().regex(/^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$/, 'expected "YYYY-MM-DD" or "YYYY-MM-DD..YYYY-MM-DD"');
