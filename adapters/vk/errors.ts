@@ -7,6 +7,8 @@ export const VK_ERR = {
   PERMISSION: 7,
   FLOOD: 9,
   SERVER: 10,
+  /** execute: runtime error — too many calls, or "response size is too big" (over 5 MB). */
+  RUNTIME: 13,
   CAPTCHA: 14,
   ACCESS: 15,
   USER_DELETED: 18,
@@ -77,5 +79,11 @@ export function toSourceError(err: unknown, api?: string): SourceError {
 
 /** True when a failure is worth retrying inside the adapter before giving up. */
 export function isTransient(err: SourceError): boolean {
-  return err.kind === 'retry';
+  // An execute runtime error (13) comes back the same for the same code: it is split or fails, never resent as it was.
+  return err.kind === 'retry' && err.details.code !== VK_ERR.RUNTIME;
+}
+
+/** VK refused an `execute` because its answer would exceed 5 MB: the same calls in smaller batches fit. */
+export function isResponseTooBig(err: SourceError): boolean {
+  return err.details.code === VK_ERR.RUNTIME && /response size/i.test(err.message);
 }

@@ -2,7 +2,7 @@ import type { API } from 'vk-io';
 import { SourceError } from '../../src/domain/source.js';
 import type { Logger } from '../../src/log.js';
 import { dropUndefined, retryDelayMs, withRetry, type RetryPolicy, type VkCaller, type VkParams } from './client.js';
-import { toSourceError, isTransient } from './errors.js';
+import { isResponseTooBig, isTransient, toSourceError } from './errors.js';
 
 /** VK runs at most 25 API calls inside one `execute`. */
 export const EXECUTE_MAX_CALLS = 25;
@@ -32,7 +32,10 @@ export interface ExecuteBatcher extends VkCaller {
  * readers started together queue their first calls before the flush.
  * A failed call (`false` + `execute_errors`) rejects only its own promise;
  * transient per-call codes (6, 10) are queued again after a jittered sleep,
- * because vk-io retries error 6 only for whole requests.
+ * because vk-io retries error 6 only for whole requests. An execute whose
+ * answer would pass VK's 5 MB limit (error 13 "response size is too big") is
+ * split in two and each half sent on its own, never resent unchanged; a single
+ * call that is still too big fails alone.
  */
 export function createExecuteBatcher(api: API, policy: RetryPolicy, log?: Logger): ExecuteBatcher {
   let queue: Pending[] = [];
@@ -62,6 +65,12 @@ export function createExecuteBatcher(api: API, policy: RetryPolicy, log?: Logger
       });
     } catch (err) {
       const e = toSourceError(err, 'execute');
+      if (isResponseTooBig(e) && chunk.length > 1) {
+        const half = Math.ceil(chunk.length / 2);
+        log?.debug({ calls: chunk.length }, 'vk execute answer over 5 MB; sending it as two halves');
+        await Promise.all([send(chunk.slice(0, half)), send(chunk.slice(half))]);
+        return;
+      }
       for (const p of chunk) p.reject(e);
       return;
     }

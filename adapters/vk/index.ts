@@ -57,7 +57,7 @@ export function createVkAdapter(opts: VkAdapterOptions = {}): ChannelAdapter {
     const o = source.options ?? {};
     switch (source.kind) {
       case 'wall':
-        return readWall(caller, cursor, { owner: parseCommunityRef(source.reference), overlapSec, count: numberOption(o, 'count', 100, 1, 100), maxPages: numberOption(o, 'max_pages', 3, 1, 20) });
+        return readWall(caller, cursor, { owner: parseCommunityRef(source.reference), overlapSec, count: numberOption(o, 'count', 20, 1, 100), maxPages: numberOption(o, 'max_pages', 5, 1, 20) });
       case 'comments':
         return readComments(caller, cursor, { owner: parseCommunityRef(source.reference), depth: numberOption(o, 'posts_depth', 10, 1, 100), maxPages: numberOption(o, 'max_pages', 3, 1, 20), log: opts.log });
       case 'search':

@@ -14,7 +14,7 @@ export interface WallCursor {
 export interface WallReadOptions {
   owner: WallOwner;
   overlapSec: number;
-  /** Page size, ≤ 100. */
+  /** Posts read on the first cycle, and the size of the further pages of later cycles (≤ 100). */
   count: number;
   /** Pages to walk back when a whole page is new (only once a cursor exists). */
   maxPages: number;
@@ -31,22 +31,33 @@ export function isNewPost(p: VkWallPost, prev: WallCursor | null, overlapSec: nu
   return !prev || p.id > prev.id || p.date >= prev.date - overlapSec;
 }
 
+/** A later cycle first asks for this many posts: enough for a quiet wall, small enough for 25 walls of photos in one execute. */
+export const STEADY_PAGE = 10;
+
+/**
+ * The first cycle reads the newest `count` posts (history is not ours to
+ * import). Later cycles read a few posts, and walk further back only while a
+ * whole page is beyond the cursor; a post at or behind the cursor ends the walk
+ * (posts inside the overlap window are still returned, for edits).
+ */
 export async function readWall(caller: VkCaller, cursor: string | null, o: WallReadOptions): Promise<PollResult> {
   const prev = readCursor<WallCursor>(cursor);
   const next: WallCursor = { id: prev?.id ?? 0, date: prev?.date ?? 0 };
   const posts = [];
   const pages = prev ? o.maxPages : 1;
-  for (let page = 0; page < pages; page++) {
-    const res = await caller.call<{ items?: VkWallPost[] }>('wall.get', { ...o.owner, count: o.count, offset: page * o.count, filter: o.filter });
+  for (let page = 0, offset = 0; page < pages; page++) {
+    const count = prev && page === 0 ? Math.min(STEADY_PAGE, o.count) : o.count;
+    const res = await caller.call<{ items?: VkWallPost[] }>('wall.get', { ...o.owner, count, offset, filter: o.filter });
     const items = res.items ?? [];
-    let reachedOld = false;
+    offset += items.length;
+    let reachedCursor = false;
     for (const p of items) {
       if (isNewPost(p, prev, o.overlapSec)) posts.push(mapWallPost(p, o.kind ?? 'post'));
-      else if (!p.is_pinned) reachedOld = true;
+      if (prev && p.id <= prev.id && !p.is_pinned) reachedCursor = true;
       next.id = Math.max(next.id, p.id);
       next.date = Math.max(next.date, p.date);
     }
-    if (reachedOld || items.length < o.count) break;
+    if (reachedCursor || items.length < count) break;
   }
   return { posts, cursor: JSON.stringify(next) };
 }

@@ -41,12 +41,34 @@ export function vkSources(kind: 'wall' | 'comments', ids: number[]): Installatio
 
 export const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
 
-/** Adds `n` new posts to each community (written for the tests, not citizens' words). */
-export function seedWalls(fake: VkFake, ids: number[], n: number, opts: { errorCode?: number } = {}): void {
+/** Adds `n` new posts to each community (written for the tests, not citizens' words); with `photos`, each carries a photo. */
+export function seedWalls(fake: VkFake, ids: number[], n: number, opts: { errorCode?: number; photos?: boolean } = {}): void {
   for (const id of ids) {
     if (!fake.state.communities.has(id)) fake.addCommunity({ id, ...(opts.errorCode ? { errorCode: opts.errorCode } : {}) });
-    for (let i = 0; i < n; i++) fake.addPost(id, { text: `Во дворе дома ${i + 1} не убран снег, сообщество ${id}` });
+    for (let i = 0; i < n; i++) {
+      const text = `Во дворе дома ${i + 1} не убран снег, сообщество ${id}`;
+      fake.addPost(id, opts.photos ? { text, attachments: [fakePhoto(-id, id * 1000 + i)] } : { text });
+    }
   }
+}
+
+/**
+ * A photo attachment shaped like VK's 5.199 `photo` (ten sizes with CDN URLs and
+ * the original): about 3.5 KB of JSON, so 25 walls of 100 such posts pass the
+ * 5 MB `execute` limit as real walls do.
+ */
+export function fakePhoto(ownerId: number, id: number) {
+  const url = (t: string, w: number, h: number) =>
+    `https://sun9-${id % 80}.userapi.com/s/v1/ig2/${'x'.repeat(120)}${id}.jpg?quality=95&as=32x24,48x36,72x54,108x81,160x120,240x180,360x270,480x360,540x405,640x480&from=bu&cs=${w}x${h}&type=${t}`;
+  const sizes = [['s', 75, 56], ['m', 130, 97], ['x', 604, 453], ['y', 807, 605], ['z', 1280, 960], ['w', 2560, 1920], ['o', 130, 97], ['p', 200, 150], ['q', 320, 240], ['r', 510, 383]] as const;
+  return {
+    type: 'photo',
+    photo: {
+      album_id: -7, date: 1763276400, id, owner_id: ownerId, access_key: 'a1b2c3d4e5f6a7b8c9', post_id: id, text: '', web_view_token: 'f0e1d2c3b4a59687', has_tags: false,
+      sizes: sizes.map(([type, width, height]) => ({ height, type, width, url: url(type, width, height) })),
+      orig_photo: { height: 1920, type: 'base', url: url('base', 2560, 1920), width: 2560 },
+    },
+  };
 }
 
 /** `n` administration posts per community with `commentsEach` residents' comments under each. */

@@ -18,7 +18,12 @@ export interface VkFakeOptions {
   tokens?: string[];
   /** Community tokens → their community id (messages.* use it when group_id is absent). */
   groupTokens?: Record<string, number>;
+  /** Largest `execute` response VK sends, in bytes; larger ones are error 13 (default 5 MB, as documented). */
+  executeLimitBytes?: number;
 }
+
+/** dev.vk.com/ru/method/execute: "the response size must not exceed 5 MB". */
+export const EXECUTE_RESPONSE_LIMIT = 5 * 1024 * 1024;
 
 export interface VkFake {
   apiBaseUrl: string;
@@ -115,7 +120,11 @@ export async function startVkFake(opts: VkFakeOptions = {}): Promise<VkFake> {
         execute_errors.push({ method: c.method, error_code: err.code, error_msg: err.message });
       }
     }
-    return { body: execute_errors.length ? { response, execute_errors } : { response }, http: httpStatus, delayMs };
+    const body = execute_errors.length ? { response, execute_errors } : { response };
+    if (Buffer.byteLength(JSON.stringify(body)) > (opts.executeLimitBytes ?? EXECUTE_RESPONSE_LIMIT)) {
+      return { body: errorBody(13, 'Runtime error occurred during code invocation: response size is too big', 'execute', params), http: httpStatus, delayMs };
+    }
+    return { body, http: httpStatus, delayMs };
   }
 
   function handle(method: string, params: Params): { body: unknown; http?: number; delayMs?: number } {

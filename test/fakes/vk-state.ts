@@ -10,6 +10,7 @@ export interface FakePost {
   id: number; owner_id: number; from_id: number; date: number; text: string; post_type: 'post';
   is_pinned?: number; comments: { count: number; can_post: number }; likes: { count: number }; reposts: { count: number };
   geo?: { type: 'point'; coordinates: string }; copy_history?: Array<{ id: number; owner_id: number; text?: string; date?: number }>;
+  attachments?: unknown[];
 }
 export interface FakeComment {
   id: number; from_id: number; post_id: number; owner_id: number; date: number; text: string;
