@@ -31,14 +31,19 @@ export const WATCHED: readonly Status[] = ['new', 'assigned', 'in_work', 'interi
  * the best is the one the linear scan chose: open over answered, then the newest.
  */
 export function createDedupeMemory(opts: { threshold: number; windowMs: number }) {
-  const entries = new Map<number, DedupeEntry>();
-  const postings = new Map<string, DedupeEntry[]>();
+  // Entries by ordinal; postings hold ordinals, and shared stems are counted in
+  // typed arrays stamped per search, so a search allocates almost nothing.
+  let entries: DedupeEntry[] = [];
+  const postings = new Map<string, number[]>();
   const addresses = new Map<string, DedupeEntry[]>();
+  let counts = new Uint16Array(1024);
+  let stamps = new Uint32Array(1024);
+  let epoch = 0;
 
-  const push = (m: Map<string, DedupeEntry[]>, key: string, e: DedupeEntry) => {
+  const push = <T>(m: Map<string, T[]>, key: string, v: T) => {
     const list = m.get(key);
-    if (list) list.push(e);
-    else m.set(key, [e]);
+    if (list) list.push(v);
+    else m.set(key, [v]);
   };
 
   /** Stems to probe, rarest first, and how many texts rules need in common at least. */
@@ -52,24 +57,28 @@ export function createDedupeMemory(opts: { threshold: number; windowMs: number }
     return { probe: present.slice(0, k), need };
   }
 
-  /** Incidents sharing probed stems, with the count of shared stems seen; newest postings first. */
-  function textCandidates(fp: Fingerprint): Map<DedupeEntry, number> {
+  /** Incidents sharing enough probed stems to possibly match; newest postings first. */
+  function textCandidates(fp: Fingerprint, out: Set<DedupeEntry>): void {
     const { probe } = probeStems(fp);
-    const seen = new Map<DedupeEntry, number>();
+    if (++epoch === 0xffffffff) (stamps.fill(0), (epoch = 1));
+    const touched: number[] = [];
     let budget = LIMITS.postings;
     let complete = 0;
     for (const stem of probe) {
       const list = postings.get(stem)!;
       const from = Math.max(0, list.length - budget);
-      for (let i = list.length - 1; i >= from; i--) seen.set(list[i]!, (seen.get(list[i]!) ?? 0) + 1);
+      for (let i = list.length - 1; i >= from; i--) {
+        const o = list[i]!;
+        if (stamps[o] === epoch) counts[o]!++;
+        else (stamps[o] = epoch), (counts[o] = 1), touched.push(o);
+      }
       budget -= list.length - from;
       if (from === 0) complete++;
       if (budget <= 0) break;
     }
     // A candidate can share at most what we saw plus every stem whose postings we did not read fully.
     const unseen = fp.stems.size - complete;
-    for (const [e, n] of seen) if (n + unseen < pairNeed(fp.stems.size, e.stems.size)) seen.delete(e);
-    return seen;
+    for (const o of touched) if (counts[o]! + unseen >= pairNeed(fp.stems.size, entries[o]!.stems.size)) out.add(entries[o]!);
   }
 
   /** The fewest common stems with which either text rule can hold for these sizes. */
@@ -98,23 +107,33 @@ export function createDedupeMemory(opts: { threshold: number; windowMs: number }
 
   return {
     add(e: DedupeEntry): void {
-      entries.set(e.id, e);
-      for (const s of e.stems) push(postings, s, e);
+      const ord = entries.length;
+      entries.push(e);
+      if (ord >= counts.length) {
+        const c = new Uint16Array(counts.length * 2);
+        c.set(counts);
+        counts = c;
+        const st = new Uint32Array(stamps.length * 2);
+        st.set(stamps);
+        stamps = st;
+      }
+      for (const s of e.stems) push(postings, s, ord);
       if (e.street && e.house) push(addresses, `h\u0001${e.street}\u0001${e.house}`, e);
       if (e.street && e.topic) push(addresses, `t\u0001${e.street}\u0001${e.topic}`, e);
       if (e.street && e.topic && !e.house) push(addresses, `n\u0001${e.street}\u0001${e.topic}`, e);
     },
     clear(): void {
-      entries.clear();
+      entries = [];
       postings.clear();
       addresses.clear();
     },
     get size(): number {
-      return entries.size;
+      return entries.length;
     },
     /** The incident this fingerprint duplicates, or null; at most LIMITS.comparisons full comparisons. */
     find(fp: Fingerprint, topic: string | null, now: Date): DedupeEntry | null {
-      const candidates = new Set(textCandidates(fp).keys());
+      const candidates = new Set<DedupeEntry>();
+      textCandidates(fp, candidates);
       addressCandidates(fp, topic, candidates);
       const since = now.getTime() - opts.windowMs;
       const query = { ...fp, topic };
