@@ -1,13 +1,14 @@
-import { and, inArray, isNull, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { incidentEvents, incidents, posts, sources } from '../db/schema.js';
 import { classifyAll, isIncidentKind, type Classification } from '../domain/classification.js';
 import { isOpen, type Status } from '../domain/status.js';
+import { execRows, jsonRows } from './bulk.js';
 import { newIncident } from './incident-row.js';
 import type { ProcessDeps } from './process.js';
-import { crashPoint, SimulatedCrash, UNSURE } from './steps.js';
+import { crashPoint, SimulatedCrash, UNSURE, type PendingPost } from './steps.js';
 
-type PostRow = typeof posts.$inferSelect;
+type PostRow = PendingPost;
 
 /** What a post already decided stands for: its incident, that incident's status and topic. */
 interface Ref {
@@ -30,7 +31,7 @@ export function createIdPool(db: Db) {
     if (!ids.length) {
       const rows = await db
         .select({ id: sql<number>`nextval(pg_get_serial_sequence('incidents', 'id'))::int` })
-        .from(sql`generate_series(1, 64)`);
+        .from(sql`generate_series(1, 256)`);
       ids.push(...rows.map((r) => Number(r.id)));
     }
     return ids.shift()!;
@@ -146,40 +147,64 @@ export class BatchConflict extends Error {
 
 /**
  * Writes a batch's decisions in one transaction: either every post of the batch
- * is decided (incidents, events, counters, posts) or none is.
+ * is decided (incidents, events, counters, posts) or none is. Rows travel as
+ * JSON (see bulk.ts): a handful of statements per batch, whatever its size.
  */
 export async function writeBatch(deps: ProcessDeps, decisions: Decision[], now: Date): Promise<void> {
   if (!decisions.length) return;
+  const at = now.toISOString();
   await deps.db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
     const ids = decisions.map((d) => d.post.id);
-    const locked = await tx.select({ id: posts.id }).from(posts).where(and(inArray(posts.id, ids), isNull(posts.processedAt))).for('update');
+    const locked = await execRows<{ id: number }>(tx, sql`select id from ${posts} where id in (select (jsonb_array_elements_text(${jsonRows(ids)}))::bigint) and processed_at is null for update`);
     if (locked.length !== ids.length) throw new BatchConflict(`${ids.length - locked.length} posts of the batch were decided elsewhere`);
     const merges = new Map<number, number>();
     for (const d of decisions) if (d.type === 'merged') merges.set(d.incidentId, (merges.get(d.incidentId) ?? 0) + 1);
     const created = decisions.filter((d) => d.type === 'incident');
-    for (let i = 0; i < created.length; i += 500) {
-      await tx.insert(incidents).values(created.slice(i, i + 500).map((d) => ({ ...d.row.values, id: d.incidentId, postsCount: 1 + (merges.get(d.incidentId) ?? 0) })));
-    }
+    if (created.length) await insertIncidents(tx, created, merges);
     const createdIds = new Set(created.map((d) => d.incidentId));
-    const grown = [...merges].filter(([id]) => !createdIds.has(id));
+    const grown = [...merges].filter(([id]) => !createdIds.has(id)).map(([id, n]) => ({ id, n }));
     if (grown.length) {
-      const values = sql.join(grown.map(([id, n]) => sql`(${id}::int, ${n}::int)`), sql`, `);
-      await tx.execute(sql`update ${incidents} set posts_count = ${incidents.postsCount} + v.n, updated_at = ${now.toISOString()}::timestamptz from (values ${values}) as v(id, n) where ${incidents.id} = v.id`);
+      await tx.execute(sql`update ${incidents} set posts_count = posts_count + v.n, updated_at = ${at}::timestamptz
+        from jsonb_to_recordset(${jsonRows(grown)}) as v(id int, n int) where ${incidents.id} = v.id`);
     }
-    const events = decisions.flatMap((d): Array<typeof incidentEvents.$inferInsert> =>
+    const events = decisions.flatMap((d): Array<{ incident_id: number; type: string; to_status: string | null; data: unknown }> =>
       d.type === 'incident'
-        ? [{ incidentId: d.incidentId, at: now, actor: 'pipeline', type: 'created', toStatus: 'new', data: d.row.event }]
+        ? [{ incident_id: d.incidentId, type: 'created', to_status: 'new', data: d.row.event }]
         : d.type === 'merged'
-          ? [{ incidentId: d.incidentId, at: now, actor: 'pipeline', type: 'merged', data: { postId: d.post.id, via: d.via } }]
+          ? [{ incident_id: d.incidentId, type: 'merged', to_status: null, data: { postId: d.post.id, via: d.via } }]
           : [],
     );
-    for (let i = 0; i < events.length; i += 500) await tx.insert(incidentEvents).values(events.slice(i, i + 500));
-    for (const d of decisions) if (d.type !== 'other') crashPoint(deps.faults, 'decided');
-    for (let i = 0; i < decisions.length; i += 500) {
-      const rows = decisions.slice(i, i + 500).map((d) => sql`(${d.post.id}::bigint, ${d.cls.kind}::text, ${d.type === 'other' ? null : d.incidentId}::int)`);
-      await tx.execute(sql`update ${posts} set processed_at = ${now.toISOString()}::timestamptz, decided_kind = v.kind, incident_id = v.incident_id, process_error = null
-        from (values ${sql.join(rows, sql`, `)}) as v(id, kind, incident_id) where ${posts.id} = v.id`);
+    if (events.length) {
+      await tx.execute(sql`insert into ${incidentEvents} (incident_id, at, actor, type, to_status, data)
+        select incident_id, ${at}::timestamptz, 'pipeline', type, to_status, data
+        from rows from (jsonb_to_recordset(${jsonRows(events)}) as (incident_id int, type text, to_status text, data jsonb)) with ordinality as e
+        order by e.ordinality`);
     }
+    for (const d of decisions) if (d.type !== 'other') crashPoint(deps.faults, 'decided');
+    const decided = decisions.map((d) => ({ id: d.post.id, kind: d.cls.kind, incident_id: d.type === 'other' ? null : d.incidentId }));
+    await tx.execute(sql`update ${posts} set processed_at = ${at}::timestamptz, decided_kind = v.kind, incident_id = v.incident_id, process_error = null
+      from jsonb_to_recordset(${jsonRows(decided)}) as v(id bigint, kind text, incident_id int) where ${posts.id} = v.id`);
   });
+}
+
+/** New incidents with the ids taken ahead, in decision order (so their human numbers follow it). */
+async function insertIncidents(tx: Db, created: Array<Extract<Decision, { type: 'incident' }>>, merges: Map<number, number>): Promise<void> {
+  const rows = created.map((d) => {
+    const v = d.row.values;
+    return {
+      id: d.incidentId, status: v.status, kind: v.kind, topic: v.topic, topic_group: v.topicGroup, department_code: v.departmentCode, territory: v.territory,
+      priority: v.priority, confidence: v.confidence, classified_by: v.classifiedBy, needs_review: v.needsReview, route_reason: v.routeReason, channel: v.channel,
+      first_post_id: v.firstPostId, posts_count: 1 + (merges.get(d.incidentId) ?? 0), summary: v.summary, is_repeat: v.isRepeat, repeat_of: v.repeatOf,
+      detected_at: v.detectedAt, deadline_at: v.deadlineAt, updated_at: v.updatedAt,
+    };
+  });
+  await tx.execute(sql`insert into ${incidents} (id, status, kind, topic, topic_group, department_code, territory, priority, confidence, classified_by, needs_review,
+      route_reason, channel, first_post_id, posts_count, summary, is_repeat, repeat_of, detected_at, deadline_at, updated_at)
+    select id, status, kind, topic, topic_group, department_code, territory, priority, confidence, classified_by, needs_review,
+      route_reason, channel, first_post_id, posts_count, summary, is_repeat, repeat_of, detected_at, deadline_at, updated_at
+    from rows from (jsonb_to_recordset(${jsonRows(rows)}) as (id int, status text, kind text, topic text, topic_group text, department_code text, territory text,
+      priority text, confidence real, classified_by text, needs_review boolean, route_reason text, channel text, first_post_id bigint, posts_count int, summary text,
+      is_repeat boolean, repeat_of int, detected_at timestamptz, deadline_at timestamptz, updated_at timestamptz)) with ordinality as x
+    order by x.ordinality`);
 }

@@ -1,11 +1,12 @@
-import type { incidents, posts } from '../db/schema.js';
+import type { incidents } from '../db/schema.js';
 import type { Classification } from '../domain/classification.js';
 import { route } from '../routing/route.js';
 import { territoryLabel } from '../routing/territory.js';
 import { summarize } from './normalize.js';
 import type { ProcessDeps } from './process.js';
+import type { PendingPost } from './steps.js';
 
-type PostRow = typeof posts.$inferSelect;
+type PostRow = PendingPost;
 
 /** The row of a new incident for a post, and the data of its `created` event: topic, territory, route, deadline. */
 export function newIncident(deps: ProcessDeps, post: PostRow, cls: Classification, now: Date, repeatOf: number | null) {

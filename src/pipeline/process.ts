@@ -10,7 +10,7 @@ import type { DedupeIndex } from './dedupe-index.js';
 import { newIncident } from './incident-row.js';
 
 import { BatchConflict, createIdPool, decideBatch, writeBatch, type IdPool } from './batch.js';
-import { crashPoint, SimulatedCrash, UNSURE, type PipelineStep } from './steps.js';
+import { crashPoint, PENDING_COLUMNS, SimulatedCrash, UNSURE, type PendingPost, type PipelineStep } from './steps.js';
 
 export { crashPoint, SimulatedCrash, type PipelineStep } from './steps.js';
 
@@ -36,7 +36,7 @@ export interface ProcessStats {
   failed: number;
 }
 
-type PostRow = typeof posts.$inferSelect;
+type PostRow = PendingPost;
 
 /** Posts decided together: one classifier call, one look-up of their references, one transaction. */
 const BATCH = 500;
@@ -54,7 +54,7 @@ export async function processPending(deps: ProcessDeps, limit = 1000): Promise<P
   let after = 0; // posts are taken in id order; a failed one is passed over, not retried in the same run
   while (stats.processed < limit) {
     const batch = await deps.db
-      .select()
+      .select(PENDING_COLUMNS)
       .from(posts)
       .where(and(isNull(posts.processedAt), gt(posts.id, after)))
       .orderBy(asc(posts.id))

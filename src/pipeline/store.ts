@@ -1,17 +1,11 @@
-import { isNull } from 'drizzle-orm';
+import { isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { posts } from '../db/schema.js';
 import type { Channel, RawPost } from '../domain/post.js';
+import { execRows, jsonRows } from './bulk.js';
 import { normalizeText } from './normalize.js';
 
 const CHUNK = 500;
-
-/** Postgres rejects \u0000 in text and jsonb; networks do send it. */
-function scrubNul(value: unknown): unknown {
-  if (value === undefined) return null;
-  const json = JSON.stringify(value, (_k, v) => (typeof v === 'string' ? v.replace(/\u0000/g, '') : v));
-  return json === undefined ? null : JSON.parse(json);
-}
 
 function safeDate(d: Date, fallback: Date): Date {
   return d instanceof Date && !Number.isNaN(d.getTime()) ? d : fallback;
@@ -27,35 +21,38 @@ export async function storePosts(db: Db, sourceId: number | null, channel: Chann
   for (let i = 0; i < raws.length; i += CHUNK) {
     const rows = raws.slice(i, i + CHUNK).map((p) => ({
       channel: p.channel ?? channel,
-      externalId: p.externalId,
-      sourceId,
+      external_id: p.externalId,
+      source_id: sourceId,
       kind: p.kind,
-      parentExternalId: p.parentExternalId ?? null,
-      repostOfExternalId: p.repostOfExternalId ?? null,
-      authorId: p.authorId ?? null,
-      authorName: p.authorName ?? null,
+      parent_external_id: p.parentExternalId ?? null,
+      repost_of_external_id: p.repostOfExternalId ?? null,
+      author_id: p.authorId ?? null,
+      author_name: p.authorName ?? null,
       url: p.url ?? null,
       text: normalizeText(p.text),
-      publishedAt: safeDate(p.publishedAt, now),
-      fetchedAt: now,
-      raw: scrubNul(p.raw),
-      replyTarget: (scrubNul(p.replyTarget) as RawPost['replyTarget']) ?? null,
+      published_at: safeDate(p.publishedAt, now),
+      fetched_at: now,
+      raw: p.raw ?? null,
+      reply_target: p.replyTarget ?? null,
     }));
-    const unique = dedupeByKey(rows);
-    const res = await db
-      .insert(posts)
-      .values(unique)
-      .onConflictDoNothing({ target: [posts.channel, posts.externalId] })
-      .returning({ id: posts.id });
+    const res = await execRows<{ id: number }>(
+      db,
+      sql`insert into ${posts} (channel, external_id, source_id, kind, parent_external_id, repost_of_external_id, author_id, author_name, url, text, published_at, fetched_at, raw, reply_target)
+        select channel, external_id, source_id, kind, parent_external_id, repost_of_external_id, author_id, author_name, url, text, published_at, fetched_at, raw, reply_target
+        from jsonb_to_recordset(${jsonRows(dedupeByKey(rows))}) as x(channel text, external_id text, source_id int, kind text, parent_external_id text, repost_of_external_id text,
+          author_id text, author_name text, url text, text text, published_at timestamptz, fetched_at timestamptz, raw jsonb, reply_target jsonb)
+        on conflict (channel, external_id) do nothing
+        returning id`,
+    );
     inserted += res.length;
   }
   return inserted;
 }
 
 /** Postgres refuses one INSERT touching the same key twice; a page may repeat a post. */
-function dedupeByKey<T extends { channel: string; externalId: string }>(rows: T[]): T[] {
+function dedupeByKey<T extends { channel: string; external_id: string }>(rows: T[]): T[] {
   const seen = new Map<string, T>();
-  for (const r of rows) seen.set(`${r.channel}\u0001${r.externalId}`, r);
+  for (const r of rows) seen.set(`${r.channel}\u0001${r.external_id}`, r);
   return [...seen.values()];
 }
 

@@ -7,6 +7,7 @@ import { createFileAdapter } from '../../adapters/file/index.js';
 import type { DbHandle } from '../../src/db/client.js';
 import { incidentEvents, incidents, posts, sources } from '../../src/db/schema.js';
 import { processPending, type PipelineStep } from '../../src/pipeline/process.js';
+import { createLogger } from '../../src/log.js';
 import { createTestApp, testInstallation } from '../helpers/app.js';
 import { openTestDb } from '../helpers/db.js';
 
@@ -62,8 +63,15 @@ describe('pipeline on a real database', () => {
   }
 
   it('turns a feed into incidents, merges the duplicate and the repost, and keeps every post', async () => {
-    const a = await app();
+    const warnings: string[] = [];
+    const a = await createTestApp(h, {
+      installation: testInstallation([{ channel: 'file', kind: 'jsonl', ref: feed, enabled: true, interval: 60, options: {} }]),
+      createAdapters: () => new Map([['file', createFileAdapter({ batchSize: 3 })]]),
+      log: createLogger({ level: 'warn', destination: { write: (line: string) => void warnings.push(line) } }),
+    });
     await ingestAll(a);
+    // Every batch was written as one: none fell back to deciding its posts one by one.
+    expect(warnings).toEqual([]);
     const c = await counts(h);
     expect(c.posts).toBe(FEED.length);
     expect(c.unprocessed).toBe(0);
