@@ -14,7 +14,7 @@ import { runPollBench } from './poll.bench.js';
 const list = (v: string | undefined, d: number[]) => (v ? v.split(',').map(Number) : d);
 
 async function main(): Promise<void> {
-  const ingest = runIngestBench({ sizes: list(argValue('sizes'), [20_000, 100_000]), open: list(argValue('open'), [100, 10_000]), urls: benchUrls() });
+  const ingest = await runIngestBench({ sizes: list(argValue('sizes'), [20_000, 100_000]), open: list(argValue('open'), [100, 10_000]), urls: benchUrls() });
   const cli = await runCliBench();
   const poll = await runPollBench(Number(argValue('communities') ?? 1000));
   console.log(`npm run bench — node ${process.version}; CPU seconds of this process (PGlite runs inside it) and of the local Postgres server; targets are the issue's, measured is this run (the machine may be shared: compare CPU seconds)`);

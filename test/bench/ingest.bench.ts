@@ -10,12 +10,22 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { argValue, printTable, type BenchRow } from './measure.js';
+import { rmSync } from 'node:fs';
+import { argValue, preparePgliteDir, printTable, type BenchRow } from './measure.js';
 import { runScenario, type PhaseResult, type Scenario } from './ingest-run.js';
 
 const SELF = fileURLToPath(import.meta.url);
 
-function runChild(s: Scenario, profDir?: string): { db: string; phases: Record<string, PhaseResult> } {
+async function runChild(s: Scenario, profDir?: string): Promise<{ db: string; phases: Record<string, PhaseResult> }> {
+  const dirs = s.url ? [] : [await preparePgliteDir(), await preparePgliteDir()];
+  try {
+    return spawnScenario({ ...s, ...(dirs.length ? { dirs } : {}) }, profDir);
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+function spawnScenario(s: Scenario, profDir?: string): { db: string; phases: Record<string, PhaseResult> } {
   const args = ['--import', 'tsx', ...(profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []), SELF, '--scenario', JSON.stringify(s)];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
   const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
@@ -34,16 +44,16 @@ function ingestRows(db: string, p: PhaseResult, raw: PhaseResult): BenchRow[] {
   ];
 }
 
-export function runIngestBench(opts: { sizes: number[]; open: number[]; urls: Array<string | undefined>; profDir?: string }): BenchRow[] {
+export async function runIngestBench(opts: { sizes: number[]; open: number[]; urls: Array<string | undefined>; profDir?: string }): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const url of opts.urls) {
     for (const n of opts.sizes) {
-      const r = runChild({ kind: 'ingest', n, ...(url ? { url } : {}) }, opts.profDir);
+      const r = await runChild({ kind: 'ingest', n, ...(url ? { url } : {}) }, opts.profDir);
       rows.push(...ingestRows(r.db, r.phases.pipeline!, r.phases.raw!));
     }
     const flat: Array<{ open: number; p: PhaseResult; db: string }> = [];
     for (const open of opts.open) {
-      const r = runChild({ kind: 'flat', open, n: 1000, ...(url ? { url } : {}) }, opts.profDir);
+      const r = await runChild({ kind: 'flat', open, n: 1000, ...(url ? { url } : {}) }, opts.profDir);
       flat.push({ open, p: r.phases.pipeline!, db: r.db });
     }
     const base = flat[0] ? cpuOf(flat[0].p) / flat[0].p.n : 0;
@@ -72,7 +82,7 @@ async function main(): Promise<void> {
     return;
   }
   const profDir = argValue('cpu-prof');
-  const rows = runIngestBench({ sizes: list(argValue('sizes'), [20_000, 100_000]), open: list(argValue('open'), [100, 10_000]), urls: benchUrls(), ...(profDir ? { profDir } : {}) });
+  const rows = await runIngestBench({ sizes: list(argValue('sizes'), [20_000, 100_000]), open: list(argValue('open'), [100, 10_000]), urls: benchUrls(), ...(profDir ? { profDir } : {}) });
   console.log(`bench:ingest — node ${process.version}; CPU seconds of this process and of the local Postgres server (the machine may be shared: compare CPU, not wall)`);
   printTable(rows);
 }

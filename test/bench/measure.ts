@@ -3,7 +3,9 @@
  * a local Postgres server, peak RSS, throwaway databases, and the one table format.
  * CPU seconds, not wall time, are the primary numbers: the machine may be shared.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openDb, type DbHandle } from '../../src/db/client.js';
 
 /** Peak resident set size, sampled every 25 ms while a phase runs. */
@@ -62,9 +64,13 @@ export interface BenchDb extends DbHandle {
   pgPort: number | null;
 }
 
-/** A fresh database: in-memory PGlite, or a new database on the Postgres at `url` (dropped on close). */
-export async function openBenchDb(url: string | undefined): Promise<BenchDb> {
-  if (!url) return { ...(await openDb({ dataDir: 'memory://' })), label: 'PGlite', pgPort: null };
+/**
+ * A database for one phase: PGlite in `dataDir` (a directory prepared beforehand
+ * by `preparePgliteDir`, as a running installation has), or a new database on the
+ * Postgres at `url` (dropped on close).
+ */
+export async function openBenchDb(url: string | undefined, dataDir?: string): Promise<BenchDb> {
+  if (!url) return { ...(await openDb({ dataDir: dataDir ?? 'memory://' })), label: 'PGlite', pgPort: null };
   const { default: postgres } = await import('postgres');
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   const name = `otklik_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
@@ -83,6 +89,18 @@ export async function openBenchDb(url: string | undefined): Promise<BenchDb> {
       await admin.end({ timeout: 5 });
     },
   };
+}
+
+/**
+ * Creates and migrates a PGlite directory. Run in the orchestrating process, so
+ * the scenario's process opens an existing database as `otklik start` does and
+ * its peak RSS is not that of a first-time initdb (about 0.8 GB, once per install).
+ */
+export async function preparePgliteDir(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'otklik-bench-'));
+  const h = await openDb({ dataDir: dir });
+  await h.close();
+  return dir;
 }
 
 /** One line of the `npm run bench` table: what was measured, and the target beside it. */
