@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
 import { fromRoot } from '../paths.js';
-import { pgliteOptions } from './pglite-settings.js';
+import { PGLITE_OPTIONS } from './pglite-settings.js';
 
 /** One database type for PGlite and postgres.js (both are drizzle PgDatabase). */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -44,7 +44,7 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir, pgliteOptions());
+  const client = await PGlite.create(dataDir, PGLITE_OPTIONS);
   const db = drizzle(client, { schema }) as unknown as Db;
   return { db, driver: 'pglite', close: () => client.close() };
 }
