@@ -1,5 +1,5 @@
 import { isOpen, type Status } from '../domain/status.js';
-import { isNearDuplicate, type Fingerprint } from './dedupe.js';
+import { addressesDiffer, isNearDuplicate, type Fingerprint } from './dedupe.js';
 
 /** An incident as the near-duplicate search sees it. */
 export interface DedupeEntry extends Fingerprint {
@@ -13,7 +13,7 @@ export interface DedupeEntry extends Fingerprint {
  * Bounds on the work per post, whatever the number of open incidents: stem
  * postings read, entries taken from one address list, full comparisons.
  */
-export const LIMITS = { postings: 1500, perAddress: 64, comparisons: 256 };
+export const LIMITS = { postings: 1500, perAddress: 64, ranked: 128, comparisons: 256 };
 
 /** Statuses a new post may be compared with: open ones (merge) and answered/closed ones (repeat). */
 export const WATCHED: readonly Status[] = ['new', 'assigned', 'in_work', 'interim', 'answered', 'closed'];
@@ -76,9 +76,12 @@ export function createDedupeMemory(opts: { threshold: number; windowMs: number }
       if (from === 0) complete++;
       if (budget <= 0) break;
     }
-    // A candidate can share at most what we saw plus every stem whose postings we did not read fully.
+    // A candidate can share at most what we saw plus every stem whose postings we did not read fully;
+    // one naming another place can never match. Of many, those sharing the most stems are kept (newest first on ties).
     const unseen = fp.stems.size - complete;
-    for (const o of touched) if (counts[o]! + unseen >= pairNeed(fp.stems.size, entries[o]!.stems.size)) out.add(entries[o]!);
+    const kept = touched.filter((o) => counts[o]! + unseen >= pairNeed(fp.stems.size, entries[o]!.stems.size) && !addressesDiffer(fp, entries[o]!));
+    if (kept.length > LIMITS.ranked) kept.sort((a, b) => counts[b]! - counts[a]! || b - a).length = LIMITS.ranked;
+    for (const o of kept) out.add(entries[o]!);
   }
 
   /** The fewest common stems with which either text rule can hold for these sizes. */
