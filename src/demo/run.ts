@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { createApp, type AppOptions } from '../app/app.js';
@@ -34,13 +33,14 @@ export interface DemoOptions {
 export async function runDemo(opts: DemoOptions): Promise<number> {
   const clock = new ManualClock(DEMO_WEEK_START);
   const dataDir = opts.dataDir ?? join(opts.env.OTKLIK_DATA_DIR, 'demo');
-  if (!dataDir.startsWith('memory://')) rmSync(dataDir, { recursive: true, force: true });
   const log = createLogger({ level: opts.env.LOG_LEVEL === 'info' ? 'warn' : opts.env.LOG_LEVEL });
   const appOpts: AppOptions = {
     env: { ...opts.env, DATABASE_URL: undefined },
     clock,
     log,
     dataDir,
+    // Wiped only after its lock is taken: a second demo on the same directory is refused, not clobbered.
+    freshDb: true,
     createAdapters: () => new Map([['file', createReplayAdapter(opts.fileAdapter, clock)]]),
   };
   const app = await createApp(appOpts);
