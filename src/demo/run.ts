@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { createApp, type AppOptions } from '../app/app.js';
 import { ManualClock } from '../clock.js';
@@ -12,6 +13,8 @@ import { createSimulatedStaff } from './staff.js';
 
 /** The demo week: Monday 16 – Sunday 22 November 2026, Moscow time. */
 export const DEMO_WEEK_START = '2026-11-16T00:00:00+03:00';
+/** The demo installation: the example config with the bundled feed as its only source. */
+export const DEMO_CONFIG = fileURLToPath(new URL('../../config/demo/config.yaml', import.meta.url));
 const STEP_MS = 20 * 60_000;
 const WEEK_MS = 7 * 24 * 3_600_000;
 
@@ -35,7 +38,8 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const dataDir = opts.dataDir ?? join(opts.env.OTKLIK_DATA_DIR, 'demo');
   const log = createLogger({ level: opts.env.LOG_LEVEL === 'info' ? 'warn' : opts.env.LOG_LEVEL });
   const appOpts: AppOptions = {
-    env: { ...opts.env, DATABASE_URL: undefined },
+    // The demo's own config (the bundled feed as its only source), whatever OTKLIK_CONFIG says.
+    env: { ...opts.env, DATABASE_URL: undefined, OTKLIK_CONFIG: DEMO_CONFIG },
     clock,
     log,
     dataDir,
