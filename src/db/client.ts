@@ -51,7 +51,8 @@ async function openPostgres(url: string): Promise<DbHandle> {
     await Promise.race([client`select 1`, timedOut]);
   } catch (e) {
     await client.end({ timeout: 0 }).catch(() => {});
-    throw new OperatorError(`база данных недоступна (DATABASE_URL, ${describeUrl(url)}): ${(e as Error).message}`, { cause: e });
+    const why = (e as { code?: string }).code === 'CONNECT_TIMEOUT' ? `нет ответа за ${CONNECT_TIMEOUT_S} с` : (e as Error).message;
+    throw new OperatorError(`база данных недоступна (DATABASE_URL, ${describeUrl(url)}): ${why}`, { cause: e });
   } finally {
     clearTimeout(timer);
   }
