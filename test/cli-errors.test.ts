@@ -73,7 +73,7 @@ describe('bad invocations', () => {
   beforeAll(async () => {
     const envDir = rows.find((r) => r[0] === 'a bad value in .env')![5]!.cwd!;
     writeFileSync(join(envDir, '.env'), 'OPENAI_TIMEOUT_MS=soon\n');
-    const limit = pLimit(3);
+    const limit = pLimit(2);
     const runs = rows.map(([name, argv, env, , , opts]) => limit(async () => [name, await otklik(argv, { ...env() }, opts ?? {})] as const));
     results = new Map(await Promise.all(runs));
   }, 240_000);
