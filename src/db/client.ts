@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -86,11 +86,25 @@ async function openPglite(dataDir: string, fresh: boolean): Promise<DbHandle> {
   try {
     if (fresh) emptyDir(dataDir, LOCK_FILE);
     const client = await PGlite.create(dataDir);
+    restrictToOwner(dataDir);
     const db = drizzle(client, { schema }) as unknown as Db;
-    return { db, driver: 'pglite', close: () => client.close().finally(() => lock.release()) };
+    const close = () => client.close().finally(() => (restrictToOwner(dataDir), lock.release()));
+    return { db, driver: 'pglite', close };
   } catch (e) {
     lock.release();
     throw e;
+  }
+}
+
+/** PGlite writes its files 0666 whatever the umask: take group and others' bits away (the directory is 700 too). */
+function restrictToOwner(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const path = join(entry.parentPath, entry.name);
+    try {
+      if (entry.isFile() && (statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+    } catch {
+      // a file PGlite removed meanwhile
+    }
   }
 }
 

@@ -67,6 +67,8 @@ describe('one embedded database, one process', () => {
     start.kill('SIGTERM');
     expect((await done).code).toBe(0);
     expect(readdirSync(w.env.OTKLIK_DATA_DIR)).not.toContain('otklik.lock');
+    const shared = readdirSync(w.env.OTKLIK_DATA_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => (statSync(join(w.env.OTKLIK_DATA_DIR, f)).mode & 0o077) !== 0);
+    expect(shared).toEqual([]); // owner-only at rest: PGlite writes 0666, otklik takes the bits away
     const after = await incidentsOf(w.env);
     expect(after).toHaveLength(1);
     expect(after[0]).toMatchObject({ number: 1, status: 'new' });
