@@ -53,7 +53,7 @@ export function createAdapters(deps: AdapterDeps): Map<Channel, ChannelAdapter> 
           ...(env.OK_API_BASE_URL ? { baseUrl: env.OK_API_BASE_URL } : {}),
           clock,
         })
-      : unconfigured('ok', ['group'], 'OK_APPLICATION_KEY, OK_APPLICATION_SECRET_KEY and OK_ACCESS_TOKEN'),
+      : unconfigured('ok', ['group'], 'OK_APPLICATION_KEY, OK_APPLICATION_SECRET_KEY и OK_ACCESS_TOKEN'),
   );
   registry.set(
     'telegram',
@@ -79,7 +79,7 @@ function unconfigured(channel: Channel, kinds: string[], vars: string): ChannelA
     channel,
     kinds,
     async poll() {
-      throw new SourceError('broken', `${channel}: credentials are not set: set ${vars}`);
+      throw new SourceError('broken', `${channel}: не заданы ключи — задайте ${vars} в .env или окружении`);
     },
   };
 }

@@ -71,6 +71,7 @@ async function runInvocation(inv: Invocation, deps: CliDeps, out: (l: string) =>
     const command = await inv.spec.load();
     return command({ env, rawEnv, out, err, stdin: deps.stdin ?? process.stdin, adapters }, input);
   }
+  if (!env.DATABASE_URL && !env.OTKLIK_DATA_DIR.startsWith('memory://')) (await import('./db/dir-lock.js')).probeDataDir(env.OTKLIK_DATA_DIR);
   const [command, { createApp }, kit] = await Promise.all([inv.spec.load(), import('./app/app.js'), adapters()]);
   const app = await createApp({ env, createAdapters: kit.createAdapters });
   try {

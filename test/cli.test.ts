@@ -102,7 +102,8 @@ describe('otklik CLI', () => {
     expect(list.out).toHaveLength(1);
     expect(JSON.parse(list.out[0]!)).toMatchObject({ number: 1, status: 'new', departmentCode: 'housing' });
     const sources = await cli(['sources'], env);
-    expect(sources.out[0]).toMatch(/file:jsonl {2}Тест {2}ok .* posts 2/);
+    expect(sources.out[0]).toBe('время — Europe/Moscow');
+    expect(sources.out[1]).toMatch(/file:jsonl {2}Тест {2}работает {2}опрос \d\d\.\d\d\.\d{4} \d\d:\d\d {2}публикаций 2$/);
     const today = new Date().toISOString().slice(0, 10);
     const report = await cli(['report', '--from', '2020-01-01', '--to', today, '--format', 'json'], env);
     expect(JSON.parse(report.out[0]!)).toMatchObject({ incidents: 1, thanks: 1 });

@@ -84,7 +84,7 @@ export function createDirectCaller(api: API, policy: RetryPolicy, log?: Logger):
 /** A caller that always fails: used when the token a kind needs is not configured. */
 export function createMissingTokenCaller(envName: string, what: string): VkCaller {
   return {
-    call: () => Promise.reject(new SourceError('broken', `${envName} is not set: it is needed to read ${what}`, { code: 'no_token' })),
+    call: () => Promise.reject(new SourceError('broken', `не задан ${envName} — он нужен, чтобы читать ${what}; задайте его в .env или окружении`, { code: 'no_token' })),
   };
 }
 

@@ -47,10 +47,10 @@ export function createVkAdapter(opts: VkAdapterOptions = {}): ChannelAdapter {
   const api = (token: string, rps: number) => createVkApi({ token, rps, apiBaseUrl: opts.apiBaseUrl, timeoutMs: opts.timeoutMs });
   const userApi = opts.token ? api(opts.token, opts.rps ?? 3) : null;
   const groupApi = opts.groupToken ? api(opts.groupToken, opts.groupRps ?? 20) : null;
-  const userCaller = userApi ? createDirectCaller(userApi, policy, opts.log) : createMissingTokenCaller('VK_TOKEN', 'walls, comments and search');
+  const userCaller = userApi ? createDirectCaller(userApi, policy, opts.log) : createMissingTokenCaller('VK_TOKEN', 'стены, комментарии и поиск');
   const groupCaller = groupApi
     ? createDirectCaller(groupApi, policy, opts.log)
-    : createMissingTokenCaller('VK_GROUP_TOKEN', 'suggested posts and community messages');
+    : createMissingTokenCaller('VK_GROUP_TOKEN', 'предложенные записи и сообщения сообщества');
   const nowSec = () => Math.floor(clock.now().getTime() / 1000);
 
   function read(source: SourceRef, cursor: Cursor, caller: VkCaller): Promise<PollResult> {

@@ -60,6 +60,8 @@ export interface AppOptions {
   log?: Logger;
   /** Overrides the database location (tests: `memory://`). */
   dataDir?: string;
+  /** Empty the PGlite directory before opening it (the demo); the directory is locked first. */
+  freshDb?: boolean;
   /** An already open database (tests share one per file); the app will not close it. */
   db?: DbHandle;
   databaseUrl?: string;
@@ -72,9 +74,10 @@ export interface AppOptions {
 export async function createApp(opts: AppOptions = {}): Promise<App> {
   const env = opts.env ?? readEnv();
   const installation = opts.installation ?? loadInstallation(env.OTKLIK_CONFIG);
-  const log = opts.log ?? createLogger({ level: env.LOG_LEVEL });
+  // Redact the tokens of the parsed settings too: those read from .env are not in process.env.
+  const log = opts.log ?? createLogger({ level: env.LOG_LEVEL, env: { ...process.env, ...(env as Record<string, unknown>) } as NodeJS.ProcessEnv });
   const clock = opts.clock ?? systemClock;
-  const dbHandle = opts.db ?? (await openDb({ url: opts.databaseUrl ?? env.DATABASE_URL, dataDir: opts.dataDir ?? env.OTKLIK_DATA_DIR }));
+  const dbHandle = opts.db ?? (await openDb({ url: opts.databaseUrl ?? env.DATABASE_URL, dataDir: opts.dataDir ?? env.OTKLIK_DATA_DIR, fresh: opts.freshDb ?? false }));
   const db = dbHandle.db;
   await syncConfig(db, installation);
 

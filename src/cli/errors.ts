@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/config-error.js';
+import { OperatorError } from '../operator-error.js';
 
 /** A wrong invocation (bad value, missing argument): one line, exit code 2. */
 export class UsageError extends Error {
@@ -8,13 +9,7 @@ export class UsageError extends Error {
   }
 }
 
-/** Something the operator must resolve outside otklik (database busy, unreachable): one line, exit 1. */
-export class OperatorError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'OperatorError';
-  }
-}
+export { OperatorError };
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, config: 78 } as const;
 

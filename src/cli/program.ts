@@ -77,7 +77,8 @@ function buildCommand(spec: CommandSpec, write: { out: (s: string) => void; err:
   for (const o of spec.options ?? []) {
     const option = new Option(o.flags, o.description);
     if (o.default !== undefined) option.default(o.default);
-    if (o.parse) option.argParser(o.parse);
+    if (o.repeatable) option.argParser((v: string, prev: unknown) => [...((prev as unknown[] | undefined) ?? []), o.parse ? o.parse(v) : v]);
+    else if (o.parse) option.argParser(o.parse);
     if (o.required) option.makeOptionMandatory();
     (option as Option & { choicesRu?: readonly string[] }).choicesRu = o.choices;
     cmd.addOption(option);

@@ -32,6 +32,43 @@ const tableOptions = (withKind: boolean) => [
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
+    name: 'init',
+    summary: 'первоначальная настройка: территория, ведомства, ключи (с проверкой), источники; пишет .env и конфигурацию',
+    details:
+      'Без --yes задаёт вопросы по одному. Каждый ключ проверяется запросом к своему API (VK users.get / groups.getById, OK users.getCurrentUser, Telegram getMe, LLM models.list). Ключи можно не писать в командной строке: заданные в окружении берутся оттуда. .env создаётся с правами 600.',
+    options: [
+      { flags: '-y, --yes', description: 'не спрашивать: всё из параметров и окружения' },
+      { flags: '--territory <название>', description: 'территория, как в отчётах («Курск»)' },
+      { flags: '--places <основы>', description: 'основы названий места для поиска через запятую («курск,курян»)' },
+      { flags: '--timezone <пояс>', description: 'часовой пояс IANA', default: 'Europe/Moscow' },
+      { flags: '--department <название>', description: 'ведомство (можно несколько раз); первое получает всё прочее', repeatable: true },
+      { flags: '--departments-from <файл>', description: 'взять ведомства из выгрузки «Инцидент Менеджмент» (CSV или XLSX)' },
+      { flags: '--executor-col <столбец>', description: 'столбец исполнителя в выгрузке', default: 'Исполнитель' },
+      { flags: '--vk-token <ключ>', description: 'VK_TOKEN: ключ пользователя или сервисный' },
+      { flags: '--vk-group-token <ключ>', description: 'VK_GROUP_TOKEN: ключ сообщества администрации' },
+      { flags: '--vk-group-id <номер>', description: 'VK_GROUP_ID: номер сообщества администрации' },
+      { flags: '--ok-app-key <ключ>', description: 'OK_APPLICATION_KEY: публичный ключ приложения Одноклассников' },
+      { flags: '--ok-secret <ключ>', description: 'OK_APPLICATION_SECRET_KEY: секретный ключ приложения' },
+      { flags: '--ok-token <ключ>', description: 'OK_ACCESS_TOKEN: вечный ключ доступа' },
+      { flags: '--telegram-token <ключ>', description: 'TELEGRAM_BOT_TOKEN: служебный бот от @BotFather' },
+      { flags: '--openai-key <ключ>', description: 'OPENAI_API_KEY: ключ сервера LLM' },
+      { flags: '--openai-base-url <адрес>', description: 'OPENAI_BASE_URL: свой сервер LLM' },
+      { flags: '--vk-wall <сообщество>', description: 'стена и комментарии сообщества VK (можно несколько раз)', repeatable: true },
+      { flags: '--ok-group <группа>', description: 'группа Одноклассников (можно несколько раз)', repeatable: true },
+      { flags: '--tme <канал>', description: 'публичный канал Telegram без @ (можно несколько раз)', repeatable: true },
+      { flags: '--config <файл>', description: 'куда записать конфигурацию', default: 'config/installation.yaml' },
+      { flags: '--env-file <файл>', description: 'куда записать настройки и ключи', default: '.env' },
+      { flags: '--force', description: 'перезаписать существующие файлы' },
+    ],
+    examples: [
+      'init',
+      'init --yes --territory Курск --department "Комитет ЖКХ" --department "Комитет дорожного хозяйства" --vk-wall adm_kursk --tme kursk_online',
+      'init --yes --territory Курск --departments-from export.xlsx --executor-col "Исполнитель"',
+    ],
+    needs: 'env',
+    load: async () => (await import('../commands/init.js')).initCommand,
+  },
+  {
     name: 'demo',
     summary: 'проиграть смоделированную неделю на встроенной базе и напечатать недельный отчёт',
     details: 'Своя база в <OTKLIK_DATA_DIR>/demo (очищается перед запуском) и своя конфигурация config/demo/config.yaml; рабочую базу не трогает.',

@@ -3,11 +3,14 @@ import type { Env } from '../config/env.js';
 import type { ChannelAdapter } from '../domain/source.js';
 import type { AppOptions } from '../app/app.js';
 import type { CommandDeps } from '../commands/types.js';
+import type { CredentialCheck } from '../domain/credentials.js';
 
 /** The channel adapters, loaded only when a command needs them (vk-io, telegraf are heavy). */
 export interface AdapterKit {
   createAdapters: NonNullable<AppOptions['createAdapters']>;
   fileAdapter: ChannelAdapter;
+  /** Asks each API whether the configured tokens work (`otklik init`). */
+  checkCredentials?: (env: Env) => Promise<CredentialCheck[]>;
 }
 
 /** What the parser hands a command: validated options, positional arguments, and the raw arguments. */
@@ -41,6 +44,8 @@ export interface OptionSpec {
   /** Russian, one line. */
   description: string;
   default?: string | boolean;
+  /** May be given several times; the command gets an array. */
+  repeatable?: boolean;
   /** The command cannot run without it (refused before anything is opened). */
   required?: boolean;
   /** Turns the typed value into what the command gets; throws UsageError (one Russian line) when it is bad. */

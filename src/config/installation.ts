@@ -1,10 +1,24 @@
 import { readFileSync } from 'node:fs';
+import cron from 'node-cron';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CHANNELS } from '../domain/post.js';
 import { ConfigError } from './config-error.js';
 
 const code = z.string().regex(/^[a-z0-9_-]+$/, 'lowercase latin letters, digits, _ or -');
+
+/** Hours and days are bounded so every deadline can be computed on the calendar (a year at most). */
+const HOURS_MAX = 8760;
+const hours = () => z.number().positive().max(HOURS_MAX, `at most ${HOURS_MAX} hours (a year)`);
+/** Time of day `HH:MM`, 00:00–23:59. */
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day HH:MM from 00:00 to 23:59');
+/** A cron line as node-cron runs it (5 or 6 fields). */
+const cronLine = z.string().superRefine((value, ctx) => {
+  const check = cron.validateDetailed(value);
+  if (!check.valid) ctx.addIssue({ code: 'custom', message: `invalid cron line "${value}": ${check.errors?.[0]?.message ?? 'not a cron expression'}` });
+});
+/** Seconds between polls: stored as a 32-bit integer; a month is already more than anyone needs. */
+const INTERVAL_MAX = 30 * 24 * 3600;
 
 const department = z.strictObject({
   code,
@@ -20,7 +34,7 @@ const topic = z.strictObject({
   keywords: z.array(z.string().min(2)).default([]),
   department: code.optional(),
   priority: z.enum(['high', 'normal', 'low']).default('normal'),
-  sla_hours: z.number().positive().optional(),
+  sla_hours: hours().optional(),
 });
 
 const place = z.strictObject({
@@ -51,7 +65,7 @@ const source = z.strictObject({
   name: z.string().optional(),
   enabled: z.boolean().default(true),
   /** Seconds between polls of this source. */
-  interval: z.number().int().positive().default(300),
+  interval: z.number().int().positive().max(INTERVAL_MAX, `at most ${INTERVAL_MAX} seconds (30 days)`).default(300),
   options: z.record(z.string(), z.unknown()).default({}),
 });
 
@@ -70,28 +84,35 @@ export const installationSchema = z.strictObject({
     settlements: z.array(place).default([]),
     streets: z.array(z.string()).default([]),
   }),
-  departments: z.array(department).min(1),
+  departments: z.array(department).min(1).superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((d, i) => {
+      if (seen.has(d.code)) ctx.addIssue({ code: 'custom', path: [i, 'code'], message: `duplicate department code "${d.code}"` });
+      seen.add(d.code);
+    });
+  }),
   default_department: code,
   topics: z.array(topic).default([]),
   routing: z.array(routingRule).default([]),
   sla: z
     .strictObject({
       /** Hours to the first public answer when a topic sets none. */
-      default_hours: z.number().positive().default(24),
+      default_hours: hours().default(24),
       /** `working`: count working hours of the production calendar; `calendar`: every hour counts. */
       mode: z.enum(['working', 'calendar']).default('working'),
-      work_start: z.string().regex(/^\d\d:\d\d$/).default('09:00'),
-      work_end: z.string().regex(/^\d\d:\d\d$/).default('18:00'),
+      work_start: clockTime.default('09:00'),
+      work_end: clockTime.default('18:00'),
       /** Days for the full answer after an interim one. */
-      interim_days: z.number().positive().default(7),
+      interim_days: z.number().positive().max(365, 'at most 365 days').default(7),
       /** Warn the department this many hours before the deadline. */
-      remind_before_hours: z.number().nonnegative().default(2),
+      remind_before_hours: z.number().nonnegative().max(HOURS_MAX, `at most ${HOURS_MAX} hours (a year)`).default(2),
     })
+    .refine((sla) => sla.work_start < sla.work_end, { path: ['work_end'], message: 'the working day must end after it starts (work_start < work_end)' })
     .prefault({}),
   dedupe: z
     .strictObject({
       /** Open incidents younger than this are candidates for a merge. */
-      window_hours: z.number().positive().default(72),
+      window_hours: hours().default(72),
       /** Word-shingle similarity (0..1) above which two texts are one problem. */
       threshold: z.number().min(0).max(1).default(0.6),
     })
@@ -108,13 +129,13 @@ export const installationSchema = z.strictObject({
   schedule: z
     .strictObject({
       /** cron: poll due sources. */
-      poll: z.string().default('* * * * *'),
+      poll: cronLine.default('* * * * *'),
       /** cron: remind and escalate deadlines. */
-      deadlines: z.string().default('*/10 * * * *'),
+      deadlines: cronLine.default('*/10 * * * *'),
       /** cron: weekly report to managers (Monday 09:00). */
-      weekly_report: z.string().default('0 9 * * 1'),
+      weekly_report: cronLine.default('0 9 * * 1'),
       /** cron: retrain the model on moderators' labels. */
-      retrain: z.string().default('0 3 * * *'),
+      retrain: cronLine.default('0 3 * * *'),
     })
     .prefault({}),
 });

@@ -1,7 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { OperatorError } from '../operator-error.js';
+import { LOCK_FILE, lockDataDir, lockOwnerName } from './dir-lock.js';
 import * as schema from './schema.js';
 import { fromRoot } from '../paths.js';
 import { PGLITE_OPTIONS } from './pglite-settings.js';
@@ -23,30 +25,104 @@ export interface OpenDbOptions {
   url?: string | undefined;
   /** PGlite data directory; `memory://` for a throwaway in-memory database. */
   dataDir?: string;
+  /** Empty the PGlite directory first, after taking its lock (the demo starts from nothing). */
+  fresh?: boolean;
 }
 
 /** Opens the database and applies pending migrations. */
 export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
-  const handle = opts.url ? await openPostgres(opts.url) : await openPglite(opts.dataDir ?? './data');
+  const handle = opts.url ? await openPostgres(opts.url) : await openPglite(opts.dataDir ?? './data', opts.fresh ?? false);
   await migrate(handle);
   return handle;
 }
 
+/** Seconds to wait for Postgres to accept a connection before giving up with one line. */
+export const CONNECT_TIMEOUT_S = 5;
+
 async function openPostgres(url: string): Promise<DbHandle> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  const client = postgres(url, { max: 10, onnotice: () => {} });
+  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S });
+  // postgres.js's connect_timeout ends the socket but leaves a queued query waiting while it
+  // reconnects (an unreachable host hangs forever): bound the first query ourselves.
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`нет ответа за ${CONNECT_TIMEOUT_S} с`)), CONNECT_TIMEOUT_S * 1000 + 500);
+  });
+  try {
+    await Promise.race([client`select 1`, timedOut]);
+  } catch (e) {
+    await client.end({ timeout: 0 }).catch(() => {});
+    const why = (e as { code?: string }).code === 'CONNECT_TIMEOUT' ? `нет ответа за ${CONNECT_TIMEOUT_S} с` : (e as Error).message;
+    throw new OperatorError(`база данных недоступна (DATABASE_URL, ${describeUrl(url)}): ${why}`, { cause: e });
+  } finally {
+    clearTimeout(timer);
+  }
   const db = drizzle(client, { schema }) as unknown as Db;
   return { db, driver: 'postgres', close: () => client.end({ timeout: 5 }) };
 }
 
-async function openPglite(dataDir: string): Promise<DbHandle> {
+/** Host, port and database of a Postgres URL, never the password. */
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return 'адрес не разобран';
+  }
+}
+
+/**
+ * Opens the embedded database. A directory is locked for this process first (two
+ * processes on one PGlite directory corrupt it) and kept owner-only.
+ */
+async function openPglite(dataDir: string, fresh: boolean): Promise<DbHandle> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir, PGLITE_OPTIONS);
-  const db = drizzle(client, { schema }) as unknown as Db;
-  return { db, driver: 'pglite', close: () => client.close() };
+  if (dataDir.startsWith('memory://')) {
+    const client = await PGlite.create(dataDir, PGLITE_OPTIONS);
+    return { db: drizzle(client, { schema }) as unknown as Db, driver: 'pglite', close: () => client.close() };
+  }
+  prepareDataDir(dataDir);
+  const lock = lockDataDir(dataDir, lockOwnerName());
+  try {
+    if (fresh) emptyDir(dataDir, LOCK_FILE);
+    const client = await PGlite.create(dataDir, PGLITE_OPTIONS);
+    restrictToOwner(dataDir);
+    const db = drizzle(client, { schema }) as unknown as Db;
+    const close = () => client.close().finally(() => (restrictToOwner(dataDir), lock.release()));
+    return { db, driver: 'pglite', close };
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+/** PGlite writes its files 0666 whatever the umask: take group and others' bits away (the directory is 700 too). */
+function restrictToOwner(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const path = join(entry.parentPath, entry.name);
+    try {
+      if (entry.isFile() && (statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+    } catch {
+      // a file PGlite removed meanwhile
+    }
+  }
+}
+
+function emptyDir(dir: string, keep: string): void {
+  for (const name of readdirSync(dir)) if (name !== keep) rmSync(join(dir, name), { recursive: true, force: true });
+}
+
+/** Creates the data directory owner-only (PGlite writes its files 0666; the directory keeps others out). */
+function prepareDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new OperatorError(`папка встроенной базы недоступна для записи: ${dataDir} (${code}); укажите другую в OTKLIK_DATA_DIR или используйте DATABASE_URL`, { cause: e });
+  }
 }
 
 async function migrate(handle: DbHandle): Promise<void> {

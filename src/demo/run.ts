@@ -1,5 +1,5 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { createApp, type AppOptions } from '../app/app.js';
 import { ManualClock } from '../clock.js';
@@ -13,6 +13,8 @@ import { createSimulatedStaff } from './staff.js';
 
 /** The demo week: Monday 16 – Sunday 22 November 2026, Moscow time. */
 export const DEMO_WEEK_START = '2026-11-16T00:00:00+03:00';
+/** The demo installation: the example config with the bundled feed as its only source. */
+export const DEMO_CONFIG = fileURLToPath(new URL('../../config/demo/config.yaml', import.meta.url));
 const STEP_MS = 20 * 60_000;
 const WEEK_MS = 7 * 24 * 3_600_000;
 
@@ -34,13 +36,15 @@ export interface DemoOptions {
 export async function runDemo(opts: DemoOptions): Promise<number> {
   const clock = new ManualClock(DEMO_WEEK_START);
   const dataDir = opts.dataDir ?? join(opts.env.OTKLIK_DATA_DIR, 'demo');
-  if (!dataDir.startsWith('memory://')) rmSync(dataDir, { recursive: true, force: true });
   const log = createLogger({ level: opts.env.LOG_LEVEL === 'info' ? 'warn' : opts.env.LOG_LEVEL });
   const appOpts: AppOptions = {
-    env: { ...opts.env, DATABASE_URL: undefined },
+    // The demo's own config (the bundled feed as its only source), whatever OTKLIK_CONFIG says.
+    env: { ...opts.env, DATABASE_URL: undefined, OTKLIK_CONFIG: DEMO_CONFIG },
     clock,
     log,
     dataDir,
+    // Wiped only after its lock is taken: a second demo on the same directory is refused, not clobbered.
+    freshDb: true,
     createAdapters: () => new Map([['file', createReplayAdapter(opts.fileAdapter, clock)]]),
   };
   const app = await createApp(appOpts);

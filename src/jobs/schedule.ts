@@ -6,8 +6,14 @@ import { buildPeriodReport } from '../reports/period.js';
 import { renderReportText } from '../reports/text.js';
 import { markOverdue } from './overdue.js';
 
-/** A job body; errors are logged, never thrown into cron. */
-type Job = () => Promise<void>;
+/** What a job run reports: its log line's Russian message and fields (the next run is added). */
+export interface JobSummary {
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** A job body; errors are logged, never thrown into cron. Every run logs one line. */
+type Job = () => Promise<void | JobSummary>;
 
 /**
  * Starts the cron schedules of the installation: polling, deadlines, the weekly
@@ -17,7 +23,7 @@ export function startSchedules(app: App, extra: Record<string, { cron: string; r
   const s = app.installation.schedule;
   const tz = app.installation.timezone;
   const jobs: Record<string, { cron: string; run: Job }> = {
-    poll: { cron: s.poll, run: async () => void (await app.poller.pollOnce(), await app.processPending()) },
+    poll: { cron: s.poll, run: () => pollCycle(app) },
     deadlines: {
       cron: s.deadlines,
       run: async () => {
@@ -50,10 +56,13 @@ export function startSchedules(app: App, extra: Record<string, { cron: string; r
       async () => {
         if (running) return app.log.warn({ job: name }, 'previous run still going; tick skipped');
         running = true;
+        const started = Date.now();
         try {
-          await job.run();
+          const { msg, ...fields } = (await job.run()) ?? { msg: `задание ${name} выполнено` };
+          const next = localTime(task.getNextRun(), tz);
+          app.log.info({ job: name, ms: Date.now() - started, ...fields, next }, `${msg}; следующий запуск ${next}`);
         } catch (err) {
-          app.log.error({ err, job: name }, 'job failed');
+          app.log.error({ err, job: name, next: localTime(task.getNextRun(), tz) }, `задание ${name} не выполнено: ${(err as Error).message}`);
         } finally {
           running = false;
         }
@@ -63,4 +72,24 @@ export function startSchedules(app: App, extra: Record<string, { cron: string; r
     tasks.push(task);
   }
   return { stop: () => tasks.forEach((t) => t.stop()) };
+}
+
+/** One poll of the due sources and the decisions on what they brought, summed up for the log. */
+async function pollCycle(app: App): Promise<JobSummary> {
+  const cycle = await app.poller.pollOnce();
+  const done = await app.processPending();
+  return {
+    msg: `опрос: источников ${cycle.polled}, новых публикаций ${cycle.newPosts}, новых инцидентов ${done.incidents}, присоединено ${done.merged}, ошибок источников ${cycle.failed}`,
+    polled: cycle.polled,
+    newPosts: cycle.newPosts,
+    incidents: done.incidents,
+    merged: done.merged,
+    failed: cycle.failed,
+    failedPosts: done.failed,
+  };
+}
+
+/** A time as people read it: in the installation's zone, which is named. */
+export function localTime(at: Date | null, tz: string): string {
+  return at ? `${DateTime.fromJSDate(at, { zone: tz }).toFormat('dd.MM.yyyy HH:mm:ss')} (${tz})` : '—';
 }

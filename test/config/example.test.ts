@@ -10,6 +10,7 @@ import { createFileAdapter } from '../../adapters/file/index.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const configPath = join(root, 'config/example.yaml');
 const feedPath = join(root, 'config/demo/feed.jsonl');
+const demoConfigPath = join(root, 'config/demo/config.yaml');
 
 describe('config/example.yaml', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'otklik-config-'));
@@ -57,11 +58,19 @@ describe('config/example.yaml', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('runs the demo on the file source alone', () => {
+  it('enables no source (a first poll must not fill the database with demo posts)', () => {
+    expect(loadInstallation(configPath).sources.filter((s) => s.enabled)).toEqual([]);
+  });
+
+  it('the demo config is the example with the bundled feed as its only source', () => {
+    const demo = loadInstallation(demoConfigPath);
+    expect(demo.sources).toEqual([expect.objectContaining({ channel: 'file', kind: 'jsonl', ref: 'config/demo/feed.jsonl', enabled: true })]);
+    expect(existsSync(join(root, demo.sources[0]!.ref))).toBe(true);
+    expect({ ...demo, sources: [] }).toEqual({ ...loadInstallation(configPath), sources: [] });
+  });
+
+  it('shows every channel and kind of source', () => {
     const cfg = loadInstallation(configPath);
-    const enabled = cfg.sources.filter((s) => s.enabled);
-    expect(enabled).toEqual([expect.objectContaining({ channel: 'file', kind: 'jsonl', ref: 'config/demo/feed.jsonl' })]);
-    expect(existsSync(join(root, enabled[0]!.ref))).toBe(true);
     const kinds = new Set(cfg.sources.map((s) => `${s.channel}:${s.kind}`));
     for (const k of ['vk:wall', 'vk:comments', 'vk:search', 'ok:group', 'telegram:tme', 'telegram:bot']) expect(kinds).toContain(k);
   });

@@ -56,6 +56,8 @@ export async function startOkFake(keys: OkFakeKeys, opts: { now?: () => number }
         return g ? [{ uid: g.id, name: g.name, shortname: g.shortname }] : [];
       });
     },
+    // The token's own user (`otklik init` checks a token with it).
+    'users.getCurrentUser': () => ({ uid: '571234567890', name: 'Ольга Тестова', first_name: 'Ольга', last_name: 'Тестова' }),
     'url.getInfo': (p) => {
       const path = new URL(p.get('url') ?? '', 'https://ok.ru').pathname.replace(/^\/+|\/+$/g, '');
       const byId = /^group\/(\d+)$/.exec(path)?.[1];

@@ -52,6 +52,12 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const timers = new Set<NodeJS.Timeout>();
 
   const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'GET' && req.url?.endsWith('/models')) {
+      // `otklik init` lists the models to check the key and OPENAI_MODEL.
+      const data = ['gpt-4o-mini', 'local-model'].map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake' }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data }));
+      return;
+    }
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found"}}');
       return;

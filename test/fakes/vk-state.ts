@@ -173,6 +173,8 @@ export function createVkState(now: () => number) {
       });
       return { groups, profiles: [] };
     },
+    // The token's own user (a user token); `otklik init` checks a token with it.
+    'users.get': (p) => (p.user_ids ?? '100').split(',').map((id) => ({ id: Number(id), first_name: 'Иван', last_name: 'Тестов', can_access_closed: true, is_closed: false })),
     'utils.resolveScreenName': (p) => {
       const c = byName.get(p.screen_name ?? '');
       return c ? { type: 'group', object_id: c.id } : [];

@@ -49,7 +49,7 @@ export function createTelegramBotAdapter(opts: TelegramBotAdapterOptions): Chann
     const token = role === 'bot' ? opts.token : opts.citizenToken;
     if (!token) {
       const env = role === 'bot' ? 'TELEGRAM_BOT_TOKEN' : 'TELEGRAM_CITIZEN_BOT_TOKEN';
-      throw new SourceError('broken', `Telegram ${role}: ${env} is not set`, { api: 'telegram' });
+      throw new SourceError('broken', `Telegram ${role}: не задан ${env} — задайте его в .env или окружении`, { api: 'telegram' });
     }
     let client = clients.get(role);
     if (!client) {
