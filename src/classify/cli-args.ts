@@ -12,6 +12,7 @@ export function parseTableArgs(argv: string[]): { file: string | undefined; colu
       'topic-col': { type: 'string' },
       'department-col': { type: 'string' },
       'kind-col': { type: 'string' },
+      'group-col': { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -22,6 +23,7 @@ export function parseTableArgs(argv: string[]): { file: string | undefined; colu
       topic: values['topic-col'] ?? DEFAULT_COLUMNS.topic,
       department: values['department-col'] ?? DEFAULT_COLUMNS.department,
       kind: values['kind-col'] ?? DEFAULT_COLUMNS.kind,
+      group: values['group-col'] ?? DEFAULT_COLUMNS.group,
     },
   };
 }

@@ -22,6 +22,8 @@ export interface HeadPrediction {
   probability: number;
   /** The next best label and its probability (for explanations). */
   second: { label: string; probability: number } | null;
+  /** The best few labels (up to 3), most likely first. */
+  top: Array<{ label: string; probability: number }>;
 }
 
 /**
@@ -81,14 +83,17 @@ export function probabilities(head: SparseHead, x: SparseVector): Float32Array {
   return out;
 }
 
-/** The best and second-best label of a probability vector. */
-export function topTwo(labels: string[], p: Float32Array): HeadPrediction {
-  let a = 0;
-  let b = -1;
-  for (let j = 1; j < p.length; j++) {
-    if ((p[j] as number) > (p[a] as number)) (b = a), (a = j);
-    else if (b < 0 || (p[j] as number) > (p[b] as number)) b = j;
+/** The best `k` labels of a probability vector, most likely first (one pass, no sort). */
+export function topK(labels: string[], p: Float32Array, k = 3): HeadPrediction {
+  const best: number[] = [];
+  for (let j = 0; j < p.length; j++) {
+    if (best.length === k && (p[j] as number) <= (p[best[k - 1] as number] as number)) continue;
+    let at = best.length < k ? best.length : k - 1;
+    while (at > 0 && (p[best[at - 1] as number] as number) < (p[j] as number)) at--;
+    best.splice(at, 0, j);
+    if (best.length > k) best.pop();
   }
-  const second = b >= 0 ? { label: labels[b] as string, probability: p[b] as number } : null;
-  return { label: labels[a] as string, probability: (p[a] as number) ?? 0, second };
+  const top = best.map((j) => ({ label: labels[j] as string, probability: p[j] as number }));
+  const first = top[0] ?? { label: labels[0] as string, probability: 0 };
+  return { label: first.label, probability: first.probability, second: top[1] ?? null, top };
 }

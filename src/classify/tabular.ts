@@ -8,9 +8,11 @@ export interface ColumnMap {
   topic?: string;
   department?: string;
   kind?: string;
+  /** Topic group (a category of the incumbent system): the taxonomy's groups and the model's group → topic hierarchy. */
+  group?: string;
 }
 
-export const DEFAULT_COLUMNS: ColumnMap = { text: 'text', topic: 'topic', department: 'department', kind: 'kind' };
+export const DEFAULT_COLUMNS: ColumnMap = { text: 'text', topic: 'topic', department: 'department', kind: 'kind', group: 'group' };
 
 /** Thrown when the file lacks the text column: the message lists the columns it has. */
 export class TableError extends Error {}
@@ -26,7 +28,7 @@ function toSamples(records: Record<string, unknown>[], cols: ColumnMap, where: s
     return s || null;
   };
   return records
-    .map((r) => ({ text: cell(r, cols.text) ?? '', topic: cell(r, cols.topic), department: cell(r, cols.department), kind: cell(r, cols.kind) }))
+    .map((r) => ({ text: cell(r, cols.text) ?? '', topic: cell(r, cols.topic), department: cell(r, cols.department), kind: cell(r, cols.kind), group: cell(r, cols.group) }))
     .filter((s) => s.text.length > 0);
 }
 

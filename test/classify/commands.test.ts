@@ -56,6 +56,7 @@ describe('train / eval / classify commands', () => {
     const out = lines.join('\n');
     expect(out).toContain('тема: «Общественный транспорт»');
     expect(out).toContain('почему:');
+    expect(out).toMatch(/темы: «Общественный транспорт» \d+%, «/);
   });
 
   it('usage errors return 2', async () => {
