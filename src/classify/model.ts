@@ -5,7 +5,7 @@ import { fuse, fusedScores, type Fused } from './fused.js';
 import { applyTemperature, type AutoPoint } from './calibrate.js';
 import { compactHead, probabilities, topK, type HeadPrediction, type SparseHead } from './head.js';
 import { softmaxInPlace, trainSoftmax, type LinearHead } from './softmax.js';
-import { trainSvm } from './svm.js';
+import { trainSvm, type SvmOptions } from './svm.js';
 
 /** One labelled text; any subset of the targets may be present. */
 export interface Sample {
@@ -51,6 +51,8 @@ export interface TrainModelOptions {
   trainedAt?: Date;
   /** Weight of the SVM scores vs the logistic-regression scores in the merged head. */
   svmWeight?: number;
+  /** SVM solver settings (experiments; defaults as measured). */
+  svm?: SvmOptions;
 }
 
 /** SVM and softmax logits are summed into one linear head (cheaper than averaging two models at run time). */
@@ -91,9 +93,9 @@ function targetRows(xs: SparseVector[], target: { rows: number[]; labels: string
   return { vs, ys };
 }
 
-function trainHead(xs: SparseVector[], target: { rows: number[]; labels: string[] }, values: string[], dims: number, svmWeight: number, shift = 0): SparseHead {
+function trainHead(xs: SparseVector[], target: { rows: number[]; labels: string[] }, values: string[], dims: number, svmWeight: number, shift = 0, svmOpts: SvmOptions = {}): SparseHead {
   const { vs, ys } = targetRows(xs, target, values);
-  const svm = trainSvm(vs, ys, target.labels, dims, { c: 0.5 });
+  const svm = trainSvm(vs, ys, target.labels, dims, { c: 0.5, ...svmOpts });
   if (shift) shiftByPrior(svm.bias, ys, shift);
   const head = svmWeight >= 1 ? scaled(svm, SVM_SCALE) : mergeHeads(svm, trainSoftmax(vs, ys, target.labels, dims, { epochs: 6, lambda: 0, eta: 10 }), svmWeight);
   return compactHead(head, 1);
@@ -126,7 +128,7 @@ export function trainBase(samples: Sample[], opts: TrainModelOptions = {}): Text
     const target = labelled(samples, t);
     if (!target) continue;
     const values = samples.map((s) => (s[t] ?? '') as string);
-    heads[t] = trainHead(xs, target, values, vocab.idf.length, opts.svmWeight ?? 1, PRIOR_SHIFT[t]);
+    heads[t] = trainHead(xs, target, values, vocab.idf.length, opts.svmWeight ?? 1, PRIOR_SHIFT[t], opts.svm);
   }
   const departmentBlend = heads.topic && heads.department ? blendFor(samples, xs, heads.topic, heads.department, vocab.idf.length) : undefined;
   return {
