@@ -36,7 +36,7 @@ describe('train / eval / classify commands', () => {
     expect(lines.join('\n')).toContain('модель v1');
     lines.length = 0;
     expect(await trainCommand(deps, args)).toBe(0);
-    expect(lines[0]).toContain('новых меток: 0');
+    expect(lines.join('\n')).toContain('новых меток: 0');
   });
 
   it('eval prints one JSON line of metrics', async () => {
