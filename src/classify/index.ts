@@ -2,13 +2,13 @@ import type { Clock } from '../clock.js';
 import type { Env } from '../config/env.js';
 import type { Installation } from '../config/installation.js';
 import type { Db } from '../db/client.js';
-import { KINDS, type Classification, type Classifier, type Kind } from '../domain/classification.js';
+import type { Classification, Classifier } from '../domain/classification.js';
 import type { Logger } from '../log.js';
 import { createExampleFinder } from './fewshot.js';
-import { guessKind } from './lexicon.js';
 import { createLlmClassifier, llmConfigured, type LlmAnswer, type LlmClassifier } from './llm.js';
-import { pointFor } from './calibrate.js';
-import { predict, type ModelPrediction, type TextModel } from './model.js';
+import { createCorrectionIndex } from './corrections.js';
+import { correctionDecision, modelDecision } from './decision.js';
+import type { TextModel } from './model.js';
 import { classifyByRules } from './rules.js';
 import { loadActiveModel } from './store.js';
 import { createTaxonomy, looksLikeInjection, type Taxonomy } from './taxonomy.js';
@@ -27,6 +27,8 @@ export interface ClassifierDeps {
   modelThreshold?: number;
   /** Passed to the LLM client (tests use 0 to see each failure once). */
   llmMaxRetries?: number;
+  /** false: never ask the LLM (a whole file at once: the model and rules only). */
+  llm?: boolean;
 }
 
 export type CombinedClassifier = Classifier & {
@@ -34,50 +36,8 @@ export type CombinedClassifier = Classifier & {
   reload(): Promise<void>;
   /** The model in use, if any. */
   model(): TextModel | null;
+  classifyMany(texts: string[], onProgress?: (done: number) => void): Promise<Classification[]>;
 };
-
-const pct = (x: number) => `${Math.round(x * 100)}%`;
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
-
-/** The model's best three topics and departments that exist in this installation. */
-function ranked(p: ModelPrediction, tax: Taxonomy) {
-  const topTopics = (p.topic?.top ?? []).flatMap((t) => {
-    const topic = tax.topic(t.label);
-    return topic ? [{ name: topic.name, p: round3(t.probability) }] : [];
-  });
-  const topDepartments = (p.department?.top ?? []).flatMap((d) => {
-    const code = tax.department(d.label);
-    return code ? [{ code, p: round3(d.probability) }] : [];
-  });
-  return { topTopics, topDepartments };
-}
-
-/**
- * Whether the model decides alone: P(topic) × P(department) at or above the threshold
- * stored with the model for the installation's precision. Older models have no table:
- * then the topic probability against `fallback`.
- */
-function decidesAlone(model: TextModel, p: ModelPrediction, topicKnown: boolean, deptKnown: boolean, precision: number, fallback: number): boolean {
-  const topicP = topicKnown ? (p.topic?.probability ?? 0) : 0;
-  if (!model.auto) return topicP >= fallback;
-  const point = pointFor(model.auto, precision);
-  const deptP = p.department ? (deptKnown ? p.department.probability : 0) : 1;
-  return point !== null && topicKnown && topicP * deptP >= point.threshold;
-}
-
-function modelDecision(model: TextModel, tax: Taxonomy, text: string, opts: { precision: number; floor?: number }): Classification {
-  const p = predict(model, text);
-  const topic = tax.topic(p.topic?.label);
-  const confidence = topic ? (p.topic?.probability ?? 0) : 0;
-  const learnedDept = tax.department(p.department?.label);
-  const department = learnedDept ?? topic?.config?.department ?? null;
-  const learnedKind = p.kind && (KINDS as readonly string[]).includes(p.kind.label) ? (p.kind.label as Kind) : null;
-  const kind = learnedKind ?? guessKind(text, topic !== null).kind;
-  const auto = decidesAlone(model, p, topic !== null, learnedDept !== null, opts.precision, 0.5) && confidence >= (opts.floor ?? 0);
-  const rule = model.auto ? (auto ? `, решает сам (точность ≥ ${pct(opts.precision)})` : ', нужна проверка') : '';
-  const why = topic ? `модель v${model.version}: тема «${topic.name}» (${pct(confidence)})${rule}` : `модель v${model.version}: тема не из справочника`;
-  return { kind, topic: topic?.name ?? null, department, confidence, by: 'model', needsReview: !auto, explanation: why, ...ranked(p, tax), auto };
-}
 
 function llmDecision(a: LlmAnswer, tax: Taxonomy): Classification {
   const topic = tax.topic(a.topic);
@@ -110,12 +70,16 @@ export async function createClassifier(deps: ClassifierDeps): Promise<CombinedCl
   };
   await reload();
   const allowedTopics = installation.topics.length ? tax.topicNames() : undefined;
-  const llm: LlmClassifier | null = llmConfigured(env)
+  const corrections = createCorrectionIndex(db, () => model);
+  const llm: LlmClassifier | null = deps.llm !== false && llmConfigured(env)
     ? createLlmClassifier({ installation, db, env, clock: deps.clock, log, maxRetries: deps.llmMaxRetries, examples: createExampleFinder(db, () => model, { allowedTopics }) })
     : null;
 
   async function decide(text: string): Promise<Classification> {
     const fromModel = model ? modelDecision(model, tax, text, decision) : null;
+    const hit = corrections.find(text);
+    const corrected = hit ? correctionDecision(hit, tax, text, fromModel) : null;
+    if (corrected) return corrected;
     if (fromModel && !fromModel.needsReview) return fromModel;
     const answer = llm ? await llm.ask(text) : null;
     if (answer) return llmDecision(answer, tax);
@@ -126,7 +90,7 @@ export async function createClassifier(deps: ClassifierDeps): Promise<CombinedCl
     return fromModel ? { ...rules, needsReview: true, auto: false, topTopics: fromModel.topTopics, topDepartments: fromModel.topDepartments } : rules;
   }
 
-  async function classify(text: string): Promise<Classification> {
+  async function classifyOne(text: string): Promise<Classification> {
     let c: Classification;
     try {
       c = await decide(text);
@@ -139,5 +103,30 @@ export async function createClassifier(deps: ClassifierDeps): Promise<CombinedCl
     return c;
   }
 
-  return { classify, reload, model: () => model };
+  async function refresh(): Promise<void> {
+    try {
+      await corrections.refresh();
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'moderator corrections not refreshed');
+    }
+  }
+
+  async function classify(text: string): Promise<Classification> {
+    await refresh();
+    return classifyOne(text);
+  }
+
+  /** Same answers as classify() one by one; the corrections are read once for the batch. */
+  async function classifyMany(texts: string[], onProgress?: (done: number) => void): Promise<Classification[]> {
+    await refresh();
+    const out: Classification[] = [];
+    for (const t of texts) {
+      out.push(await classifyOne(t));
+      if (onProgress && out.length % 1000 === 0) onProgress(out.length);
+    }
+    onProgress?.(out.length);
+    return out;
+  }
+
+  return { classify, classifyMany, reload, model: () => model };
 }

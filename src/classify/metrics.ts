@@ -1,4 +1,6 @@
 import { expectedCalibrationError, pointFor } from './calibrate.js';
+import { isIncidentKind, KINDS, type Kind } from '../domain/classification.js';
+import { guessKind } from './lexicon.js';
 import { predict, type ModelPrediction, type Sample, type TextModel } from './model.js';
 
 export interface EvalResult {
@@ -15,6 +17,9 @@ export interface EvalResult {
   auto_precision: number | null;
   auto_coverage: number | null;
   auto_precision_measured: number | null;
+  /** Rows whose gold kind is known (the file has a kind column): incidents found, and non-incidents left out. */
+  incident_recall: number | null;
+  incident_specificity: number | null;
 }
 
 /** Mean of per-label F1 over labels present in the gold data or predicted. */
@@ -57,8 +62,10 @@ export function evaluate(model: TextModel, samples: Sample[], opts: { autoPrecis
   let decided = 0;
   let decidedRight = 0;
   let auto = 0;
+  const detect = { tp: 0, fn: 0, tn: 0, fp: 0 };
   for (const s of samples) {
     const p = predict(model, s.text);
+    countDetection(detect, s, p);
     for (const h of ['topic', 'department'] as const) record(t[h], s[h], p[h]);
     if (!s.topic || !p.topic) continue;
     auto++;
@@ -81,6 +88,8 @@ export function evaluate(model: TextModel, samples: Sample[], opts: { autoPrecis
     auto_precision: model.auto ? target : null,
     auto_coverage: model.auto ? ratio(decided, auto) : null,
     auto_precision_measured: model.auto && decided ? round(decidedRight / decided) : null,
+    incident_recall: ratio(detect.tp, detect.tp + detect.fn),
+    incident_specificity: ratio(detect.tn, detect.tn + detect.fp),
   };
 }
 
@@ -90,4 +99,16 @@ function record(t: ReturnType<typeof tally>, gold: string | null | undefined, p:
   t.pred.push(p?.label ?? '');
   t.conf.push(p?.probability ?? 0);
   if (p?.top.some((x) => x.label === gold)) t.top3++;
+}
+
+const isKind = (k: string | null | undefined): k is Kind => !!k && (KINDS as readonly string[]).includes(k);
+
+/** Incident or not, as the classifier decides it: the learned kind head, else the kind lexicon. */
+function countDetection(d: { tp: number; fn: number; tn: number; fp: number }, s: Sample, p: ModelPrediction): void {
+  if (!isKind(s.kind)) return;
+  const predicted = isKind(p.kind?.label) ? p.kind.label : guessKind(s.text, p.topic !== undefined).kind;
+  const gold = isIncidentKind(s.kind);
+  const said = isIncidentKind(predicted);
+  if (gold) said ? d.tp++ : d.fn++;
+  else said ? d.fp++ : d.tn++;
 }

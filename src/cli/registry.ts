@@ -124,13 +124,20 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'classify',
-    summary: 'показать, как текст будет классифицирован и направлен, и почему',
-    args: [{ name: '<текст...>', description: 'текст обращения (в кавычках)' }],
-    examples: ['classify "Во дворе третий день не вывозят мусор"'],
+    summary: 'показать, как текст будет классифицирован и направлен, и почему; или классифицировать целый файл',
+    details: 'С --csv: по строке JSON на каждую строку файла (вид, инцидент, три лучшие темы и ведомства с вероятностями, auto, маршрут, пояснение); LLM не спрашивается.',
+    args: [{ name: '[текст...]', description: 'текст обращения (в кавычках)' }],
+    options: [
+      { flags: '--csv <файл>', description: 'классифицировать все строки файла CSV (или XLSX)' },
+      { flags: '--xlsx <файл>', description: 'то же, что --csv, для файла XLSX' },
+      { flags: '--text-col <столбец>', description: 'столбец с текстом', default: 'text' },
+      { flags: '--out <файл>', description: 'куда писать строки JSON (по умолчанию — в стандартный вывод)' },
+    ],
+    examples: ['classify "Во дворе третий день не вывозят мусор"', 'classify --csv backlog.csv --text-col "Текст" --out backlog.jsonl'],
     needs: 'app',
     load: async () => {
       const { classifyCommand } = await import('../commands/classify.js');
-      return (deps, input) => classifyCommand(deps, input.args);
+      return (deps, input) => classifyCommand(deps, input.argv);
     },
   },
   {

@@ -41,4 +41,9 @@ export interface Classification {
 /** Anything that classifies a normalized text. Never throws for bad text. */
 export interface Classifier {
   classify(text: string): Promise<Classification>;
+  /**
+   * Optional batch path: the same answers as `classify` one by one, for many texts at
+   * once (shared set-up is done once). Callers fall back to `classify` when absent.
+   */
+  classifyMany?(texts: string[]): Promise<Classification[]>;
 }
