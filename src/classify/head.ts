@@ -35,17 +35,22 @@ export function compactHead(head: LinearHead, temperature: number, relThreshold 
   let max = 0;
   for (const v of head.weights) max = Math.max(max, Math.abs(v));
   const cut = max * relThreshold;
+  const keep = (v: number) => v !== 0 && Math.abs(v) >= cut;
+  // Two passes (count, then fill typed arrays): no growing JS arrays at the training peak.
+  let total = 0;
+  for (const v of head.weights) if (keep(v)) total++;
   const rowPtr = new Uint32Array(head.dims + 1);
-  const cls: number[] = [];
-  const w: number[] = [];
+  const cls = new Uint16Array(total);
+  const w = new Float32Array(total);
+  let n = 0;
   for (let f = 0; f < head.dims; f++) {
     for (let j = 0; j < c; j++) {
       const v = head.weights[f * c + j] as number;
-      if (Math.abs(v) >= cut && v !== 0) cls.push(j), w.push(v);
+      if (keep(v)) (cls[n] = j), (w[n] = v), n++;
     }
-    rowPtr[f + 1] = cls.length;
+    rowPtr[f + 1] = n;
   }
-  return { labels: head.labels, bias: head.bias, rowPtr, cls: Uint16Array.from(cls), w: Float32Array.from(w), temperature };
+  return { labels: head.labels, bias: head.bias, rowPtr, cls, w, temperature };
 }
 
 /** Raw linear scores (bias included, before the temperature) into `out`. */

@@ -1,5 +1,5 @@
 import { departmentProbabilities, trainDepartmentBlend, type DepartmentBlend } from './department.js';
-import { buildVocabulary, hashedCounts, textVector, vectorize, type SparseVector, type Vocabulary } from './features.js';
+import { textVector, vocabularyOf, type SparseVector, type Vocabulary } from './features.js';
 import { cnbFinish } from './cnb.js';
 import { fuse, fusedScores, type Fused } from './fused.js';
 import { applyTemperature, type AutoPoint } from './calibrate.js';
@@ -101,8 +101,11 @@ function trainHead(xs: SparseVector[], target: { rows: number[]; labels: string[
   return compactHead(head, 1);
 }
 
+/** Scales a head in place (a copy of a 161-topic weight table is 27 MB at the training peak). */
 function scaled(h: LinearHead, k: number): LinearHead {
-  return { ...h, weights: h.weights.map((v) => v * k), bias: h.bias.map((v) => v * k) };
+  for (let i = 0; i < h.weights.length; i++) h.weights[i] = (h.weights[i] as number) * k;
+  for (let i = 0; i < h.bias.length; i++) h.bias[i] = (h.bias[i] as number) * k;
+  return h;
 }
 
 function blendFor(samples: Sample[], xs: SparseVector[], topic: SparseHead, dept: SparseHead, dims: number): DepartmentBlend {
@@ -119,10 +122,11 @@ function blendFor(samples: Sample[], xs: SparseVector[], topic: SparseHead, dept
 
 /** Trains the vocabulary and every head that has labels, uncalibrated (see train.ts). Deterministic for the same samples. */
 export function trainBase(samples: Sample[], opts: TrainModelOptions = {}): TextModel {
-  const counts = samples.map((s) => hashedCounts(s.text));
+  const texts = samples.map((s) => s.text);
   // Tiny training sets keep every n-gram; larger ones drop hashes seen in fewer than three documents (5-fold CV: best, and a smaller model).
-  const vocab = buildVocabulary(counts, samples.length >= 200 ? 3 : 1);
-  const xs = counts.map((c) => vectorize(c, vocab));
+  const vocab = vocabularyOf(texts, samples.length >= 200 ? 3 : 1);
+  // The run-time path gives the same vector as counting then vectorizing (features.test.ts), without a Map per text.
+  const xs = texts.map((t) => textVector(t, vocab));
   const heads: TextModel['heads'] = {};
   for (const t of TARGETS) {
     const target = labelled(samples, t);

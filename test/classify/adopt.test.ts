@@ -73,7 +73,7 @@ describe('otklik train --adopt', () => {
     const out = lines.join('\n');
     expect(out).toContain('тем в файле: 4, из них в настройке: 0; ведомств в файле: 4, в настройке: 1');
     expect(out).toContain('--adopt');
-    expect(out).toMatch(/проверка на отложенных текстах \(3 блока/);
+    expect(out).toMatch(/проверка на отложенных текстах \(2 блока/);
     expect(readFileSync(join(dir, 'config.yaml'), 'utf8')).toBe(CONFIG);
   });
 
