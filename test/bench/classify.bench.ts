@@ -10,13 +10,22 @@
  * Run: npm run bench:classify
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serializeModel } from '../../src/classify/codec.js';
 import { evaluate, type EvalResult } from '../../src/classify/metrics.js';
 import { predict, type Sample } from '../../src/classify/model.js';
 import { readLabelledFile } from '../../src/classify/tabular.js';
 import { kFolds, trainModel } from '../../src/classify/train.js';
+import { saveModel } from '../../src/classify/store.js';
+import { systemClock } from '../../src/clock.js';
+import { classifyFileCommand } from '../../src/commands/classify-file.js';
+import { readEnv } from '../../src/config/env.js';
+import { loadInstallation } from '../../src/config/installation.js';
+import { openDb } from '../../src/db/client.js';
+import { createLogger } from '../../src/log.js';
 
 const DATA = fileURLToPath(new URL('../../../shared/data/appeals-kursk.csv', import.meta.url));
 const COLUMNS = { text: 'text', topic: 'topic', department: 'department', group: 'category_id' };
@@ -65,6 +74,40 @@ async function measureCost(): Promise<void> {
   console.log(JSON.stringify(cost));
 }
 
+const FILE_ROWS = 100_000;
+
+/**
+ * Child process: `classify --csv` on 100,000 texts (the 2,000 appeals repeated, in a
+ * temporary file deleted afterwards) through the command itself, on an in-memory database
+ * holding a model trained on all texts. Only the command is timed.
+ */
+async function measureFile(): Promise<void> {
+  const samples = await readLabelledFile(DATA, COLUMNS);
+  const dir = mkdtempSync(join(tmpdir(), 'otklik-bench-'));
+  const h = await openDb({ dataDir: 'memory://' });
+  try {
+    await saveModel(h.db, trainModel(samples));
+    const lines = ['text', ...Array.from({ length: FILE_ROWS }, (_, i) => `"${(samples[i % samples.length] as Sample).text.replace(/"/g, '""')}"`)];
+    writeFileSync(join(dir, 'in.csv'), lines.join('\n'));
+    const env = readEnv({});
+    const deps = { db: h.db, installation: loadInstallation(env.OTKLIK_CONFIG), env, log: createLogger({ level: 'silent' }), clock: systemClock, out: () => {} };
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await classifyFileCommand(deps, { file: join(dir, 'in.csv'), textCol: 'text', out: join(dir, 'out.jsonl') });
+    const sec = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    console.log(JSON.stringify({ fileSec: sec, fileCpuSec: (cpu.user + cpu.system) / 1e6, fileRssMb: process.resourceUsage().maxRSS / 1024 }));
+  } finally {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function child(flag: string): Record<string, number> {
+  const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), flag], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  return JSON.parse(out.trim().split('\n').pop() as string) as Record<string, number>;
+}
+
 function row(name: string, value: number, target: number | null, higherIsBetter = true, digits = 3): string {
   const ratio = target ? (higherIsBetter ? value / target : target / value) : null;
   const verdict = ratio === null ? '' : ratio >= 1 ? 'ok' : 'BELOW';
@@ -78,14 +121,15 @@ async function main(): Promise<void> {
     return;
   }
   if (process.argv.includes('--cost')) return measureCost();
+  if (process.argv.includes('--file')) return measureFile();
   const samples = await readLabelledFile(DATA, COLUMNS);
   console.log(`bench:classify: ${samples.length} appeals from ${DATA}`);
   console.log('nested 5-fold CV (outer shuffled, seed 0; calibration, thresholds and choices on inner folds of each training fold)');
   const cpu0 = process.cpuUsage();
   const cv = crossValidate(samples);
   const cvCpu = process.cpuUsage(cpu0);
-  const child = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--cost'], { encoding: 'utf8' });
-  const cost = JSON.parse(child.trim().split('\n').pop() as string) as Cost;
+  const cost = child('--cost') as unknown as Cost;
+  const file = child('--file');
 
   console.log('| metric                             |     value | target/ref | ratio |');
   console.log('|------------------------------------|-----------|-----------|-------|');
@@ -104,6 +148,9 @@ async function main(): Promise<void> {
   console.log(row('training CPU s', cost.trainCpuSec, null, true, 1));
   console.log(row('training peak RSS MB', cost.rssMb, 300, false, 0));
   console.log(row('stored model MB', cost.sizeMb, null, true, 1));
+  console.log(row(`classify --csv ${FILE_ROWS.toLocaleString('en')} texts, s`, file.fileSec as number, 60, false, 1));
+  console.log(row('  its CPU s', file.fileCpuSec as number, null, true, 1));
+  console.log(row('  its peak RSS MB', file.fileRssMb as number, null, true, 0));
   console.log(row('CV CPU s (5 outer folds)', (cvCpu.user + cvCpu.system) / 1e6, null, true, 1));
   console.log('(the machine may be shared: compare CPU seconds; wall-clock times vary with load)');
 }
