@@ -22,7 +22,7 @@ export interface Correction {
 }
 
 export interface CorrectionIndex {
-  /** Reads moderator labels added since the last refresh (one indexed query). */
+  /** Reads moderator labels added since the last refresh (one indexed query, only after a new label here or every 30 s). */
   refresh(): Promise<void>;
   /** The most similar correction at or above the threshold, or null. */
   find(text: string): Correction | null;
@@ -40,6 +40,16 @@ interface Entry {
   model: TextModel | null;
 }
 
+/** Bumped by recordLabel: a correction made in this process (the bot) is seen by the next text. */
+let labelEpoch = 0;
+
+export function noteNewLabel(): void {
+  labelEpoch++;
+}
+
+/** Labels written by another process (a CLI import) are looked for at most this often: not a query per post. */
+const REFRESH_MS = 30_000;
+
 /** Cosine at which two texts are "the same text" (a re-post with a different signature or address still is). */
 export const NEAR_IDENTICAL = 0.85;
 /** Only the newest corrections are kept in memory; older ones are in the model after a retrain. */
@@ -48,12 +58,16 @@ const KEEP = 2000;
 export function createCorrectionIndex(db: Db, model: () => TextModel | null, threshold = NEAR_IDENTICAL): CorrectionIndex {
   const entries: Entry[] = [];
   let lastId = 0;
+  let seenEpoch = -1;
+  let lastAt = -Infinity;
   const vectorOf = (e: Entry, m: TextModel | null): SparseVector | null => {
     if (e.model !== m) (e.vector = m ? embed(m, e.text) : null), (e.model = m);
     return e.vector;
   };
   return {
     async refresh() {
+      if (seenEpoch === labelEpoch && performance.now() - lastAt < REFRESH_MS) return;
+      [seenEpoch, lastAt] = [labelEpoch, performance.now()];
       const rows = await db
         .select()
         .from(labels)

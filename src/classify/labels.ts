@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { labels } from '../db/schema.js';
 import type { Logger } from '../log.js';
+import { noteNewLabel } from './corrections.js';
 import type { Sample, TextModel } from './model.js';
 import { trainModel } from './train.js';
 import { nextModelVersion, saveModel } from './store.js';
@@ -31,6 +32,7 @@ export async function recordLabel(db: Db, label: LabelInput): Promise<void> {
     incidentId: label.incidentId ?? null,
     createdAt: label.at,
   });
+  noteNewLabel();
 }
 
 /** Stores imported history (CSV/XLSX rows) as labels in one statement per chunk. */
