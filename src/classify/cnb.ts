@@ -24,53 +24,68 @@ export interface CnbHead {
 
 const ALPHA = 0.1;
 
+/** Per-class feature sums as CSR by feature (class ids ascending within a feature), and the totals. */
 function sums(xs: SparseVector[], ys: Int32Array, classes: number, dims: number) {
-  const perClass = Array.from({ length: classes }, () => new Map<number, number>());
   const total = new Float64Array(dims);
   const classTotal = new Float64Array(classes);
-  xs.forEach((x, i) => {
-    const m = perClass[ys[i] as number] as Map<number, number>;
-    for (let k = 0; k < x.idx.length; k++) {
-      const f = x.idx[k] as number;
-      const v = x.val[k] as number;
-      m.set(f, (m.get(f) ?? 0) + v);
-      total[f] = (total[f] as number) + v;
-      classTotal[ys[i] as number] = (classTotal[ys[i] as number] as number) + v;
+  // Dense per class would be classes × dims doubles (26 MB for 75 × 43k): accumulate by class in turn instead.
+  const byClass: number[][] = Array.from({ length: classes }, () => []);
+  ys.forEach((y, i) => byClass[y]?.push(i));
+  const acc = new Float64Array(dims);
+  const touched: number[] = [];
+  const entries: Array<{ c: number; f: Int32Array; v: Float64Array }> = [];
+  byClass.forEach((rows, c) => {
+    for (const i of rows) {
+      const x = xs[i] as SparseVector;
+      for (let k = 0; k < x.idx.length; k++) {
+        const f = x.idx[k] as number;
+        const v = x.val[k] as number;
+        if (acc[f] === 0) touched.push(f);
+        acc[f] = (acc[f] as number) + v;
+        total[f] = (total[f] as number) + v;
+        classTotal[c] = (classTotal[c] as number) + v;
+      }
     }
+    touched.sort((a, b) => a - b);
+    entries.push({ c, f: Int32Array.from(touched), v: Float64Array.from(touched, (f) => acc[f] as number) });
+    for (const f of touched) acc[f] = 0;
+    touched.length = 0;
   });
-  return { perClass, total, classTotal };
+  return { entries, total, classTotal };
 }
 
 export function trainCnb(xs: SparseVector[], ys: Int32Array, classes: number, dims: number): CnbHead {
-  const { perClass, total, classTotal } = sums(xs, ys, classes, dims);
+  const { entries, total, classTotal } = sums(xs, ys, classes, dims);
   let all = 0;
   for (const v of total) all += v;
   const base = Float32Array.from(total, (t) => Math.log(ALPHA + t));
   let baseSum = 0;
   for (const b of base) baseSum += b;
-  const byFeature: [number, number][][] = Array.from({ length: dims }, () => []);
   const invNorm = new Float32Array(classes);
   const logDenom = new Float32Array(classes);
-  perClass.forEach((m, c) => {
+  const rowPtr = new Uint32Array(dims + 1);
+  for (const e of entries) for (const f of e.f) rowPtr[f + 1] = (rowPtr[f + 1] as number) + 1;
+  for (let f = 0; f < dims; f++) rowPtr[f + 1] = (rowPtr[f + 1] as number) + (rowPtr[f] as number);
+  const cls = new Uint16Array(rowPtr[dims] as number);
+  const w = new Float32Array(rowPtr[dims] as number);
+  const fill = Uint32Array.from(rowPtr.subarray(0, dims));
+  // Classes in ascending order, so each feature's entries stay sorted by class.
+  for (const { c, f: fs, v: vs } of entries) {
     const denom = Math.log(ALPHA * dims + all - (classTotal[c] as number));
     logDenom[c] = denom;
     // Σ_f |base_f + corr_cf − denom|: base terms are all below denom (each total < the whole).
     let norm = dims * denom - baseSum;
-    for (const [f, v] of m) {
-      const corr = Math.log(ALPHA + (total[f] as number) - v) - (base[f] as number);
+    fs.forEach((f, k) => {
+      const corr = Math.log(ALPHA + (total[f] as number) - (vs[k] as number)) - (base[f] as number);
       norm -= corr;
-      byFeature[f]?.push([c, corr]);
-    }
+      const at = fill[f] as number;
+      cls[at] = c;
+      w[at] = corr;
+      fill[f] = at + 1;
+    });
     invNorm[c] = norm > 0 ? 1 / norm : 0;
-  });
-  const rowPtr = new Uint32Array(dims + 1);
-  const cls: number[] = [];
-  const w: number[] = [];
-  byFeature.forEach((row, f) => {
-    for (const [c, v] of row) cls.push(c), w.push(v);
-    rowPtr[f + 1] = cls.length;
-  });
-  return { base, rowPtr, cls: Uint16Array.from(cls), w: Float32Array.from(w), invNorm, logDenom };
+  }
+  return { base, rowPtr, cls, w, invNorm, logDenom };
 }
 
 /** CNB scores (higher is better) of one vector into `out`. */

@@ -67,6 +67,9 @@ const modelJson = z.object({
   heads: z.record(z.string(), headJson),
   /** Added after the first release: older stored models simply have no department blend. */
   departmentBlend: blendJson.optional(),
+  /** Added with calibration: older stored models have raw probabilities and no auto table. */
+  calibration: z.record(z.string(), z.number()).optional(),
+  auto: z.array(z.object({ precision: z.number(), threshold: z.number(), coverage: z.number() })).optional(),
 });
 
 function encodeBlend(b: DepartmentBlend): z.infer<typeof blendJson> {
@@ -110,7 +113,8 @@ export function serializeModel(m: TextModel): string {
   const heads = Object.fromEntries(Object.entries(m.heads).map(([k, h]) => [k, encodeHead(h)]));
   const { version, trainedAt, samples, metrics } = m;
   const departmentBlend = m.departmentBlend ? encodeBlend(m.departmentBlend) : undefined;
-  return JSON.stringify({ format: MODEL_FORMAT, version, trainedAt, samples, metrics, vocab: { hashes: b64(hashes), idf: b64(m.vocab.idf) }, heads, departmentBlend });
+  const vocab = { hashes: b64(hashes), idf: b64(m.vocab.idf) };
+  return JSON.stringify({ format: MODEL_FORMAT, version, trainedAt, samples, metrics, vocab, heads, departmentBlend, calibration: m.calibration, auto: m.auto });
 }
 
 /** Parses a stored model; throws on a foreign or broken format. */
@@ -129,5 +133,7 @@ export function deserializeModel(text: string): TextModel {
     vocab: { index, idf: unb64(j.vocab.idf, (b) => new Float32Array(b)) },
     heads,
     departmentBlend: j.departmentBlend ? decodeBlend(j.departmentBlend) : undefined,
+    calibration: j.calibration,
+    auto: j.auto,
   };
 }

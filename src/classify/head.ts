@@ -22,6 +22,8 @@ export interface HeadPrediction {
   probability: number;
   /** The next best label and its probability (for explanations). */
   second: { label: string; probability: number } | null;
+  /** The best few labels (up to 3), most likely first. */
+  top: Array<{ label: string; probability: number }>;
 }
 
 /**
@@ -33,17 +35,22 @@ export function compactHead(head: LinearHead, temperature: number, relThreshold 
   let max = 0;
   for (const v of head.weights) max = Math.max(max, Math.abs(v));
   const cut = max * relThreshold;
+  const keep = (v: number) => v !== 0 && Math.abs(v) >= cut;
+  // Two passes (count, then fill typed arrays): no growing JS arrays at the training peak.
+  let total = 0;
+  for (const v of head.weights) if (keep(v)) total++;
   const rowPtr = new Uint32Array(head.dims + 1);
-  const cls: number[] = [];
-  const w: number[] = [];
+  const cls = new Uint16Array(total);
+  const w = new Float32Array(total);
+  let n = 0;
   for (let f = 0; f < head.dims; f++) {
     for (let j = 0; j < c; j++) {
       const v = head.weights[f * c + j] as number;
-      if (Math.abs(v) >= cut && v !== 0) cls.push(j), w.push(v);
+      if (keep(v)) (cls[n] = j), (w[n] = v), n++;
     }
-    rowPtr[f + 1] = cls.length;
+    rowPtr[f + 1] = n;
   }
-  return { labels: head.labels, bias: head.bias, rowPtr, cls: Uint16Array.from(cls), w: Float32Array.from(w), temperature };
+  return { labels: head.labels, bias: head.bias, rowPtr, cls, w, temperature };
 }
 
 /** Raw linear scores (bias included, before the temperature) into `out`. */
@@ -81,14 +88,17 @@ export function probabilities(head: SparseHead, x: SparseVector): Float32Array {
   return out;
 }
 
-/** The best and second-best label of a probability vector. */
-export function topTwo(labels: string[], p: Float32Array): HeadPrediction {
-  let a = 0;
-  let b = -1;
-  for (let j = 1; j < p.length; j++) {
-    if ((p[j] as number) > (p[a] as number)) (b = a), (a = j);
-    else if (b < 0 || (p[j] as number) > (p[b] as number)) b = j;
+/** The best `k` labels of a probability vector, most likely first (one pass, no sort). */
+export function topK(labels: string[], p: Float32Array, k = 3): HeadPrediction {
+  const best: number[] = [];
+  for (let j = 0; j < p.length; j++) {
+    if (best.length === k && (p[j] as number) <= (p[best[k - 1] as number] as number)) continue;
+    let at = best.length < k ? best.length : k - 1;
+    while (at > 0 && (p[best[at - 1] as number] as number) < (p[j] as number)) at--;
+    best.splice(at, 0, j);
+    if (best.length > k) best.pop();
   }
-  const second = b >= 0 ? { label: labels[b] as string, probability: p[b] as number } : null;
-  return { label: labels[a] as string, probability: (p[a] as number) ?? 0, second };
+  const top = best.map((j) => ({ label: labels[j] as string, probability: p[j] as number }));
+  const first = top[0] ?? { label: labels[0] as string, probability: 0 };
+  return { label: first.label, probability: first.probability, second: top[1] ?? null, top };
 }

@@ -2,12 +2,13 @@ import type { Clock } from '../clock.js';
 import type { Env } from '../config/env.js';
 import type { Installation } from '../config/installation.js';
 import type { Db } from '../db/client.js';
-import { KINDS, type Classification, type Classifier, type Kind } from '../domain/classification.js';
+import type { Classification, Classifier } from '../domain/classification.js';
 import type { Logger } from '../log.js';
 import { createExampleFinder } from './fewshot.js';
-import { guessKind } from './lexicon.js';
 import { createLlmClassifier, llmConfigured, type LlmAnswer, type LlmClassifier } from './llm.js';
-import { predict, type TextModel } from './model.js';
+import { createCorrectionIndex } from './corrections.js';
+import { correctionDecision, modelDecision } from './decision.js';
+import type { TextModel } from './model.js';
 import { classifyByRules } from './rules.js';
 import { loadActiveModel } from './store.js';
 import { createTaxonomy, looksLikeInjection, type Taxonomy } from './taxonomy.js';
@@ -22,10 +23,12 @@ export interface ClassifierDeps {
   env: Env;
   log: Logger;
   clock: Clock;
-  /** Model topic probability at or above which the model decides alone (default 0.5). */
+  /** Extra floor on the topic probability for the model to decide alone (tests force the fallbacks with it). */
   modelThreshold?: number;
   /** Passed to the LLM client (tests use 0 to see each failure once). */
   llmMaxRetries?: number;
+  /** false: never ask the LLM (a whole file at once: the model and rules only). */
+  llm?: boolean;
 }
 
 export type CombinedClassifier = Classifier & {
@@ -33,20 +36,8 @@ export type CombinedClassifier = Classifier & {
   reload(): Promise<void>;
   /** The model in use, if any. */
   model(): TextModel | null;
+  classifyMany(texts: string[], onProgress?: (done: number) => void): Promise<Classification[]>;
 };
-
-const pct = (x: number) => `${Math.round(x * 100)}%`;
-
-function modelDecision(model: TextModel, tax: Taxonomy, text: string, threshold: number): Classification {
-  const p = predict(model, text);
-  const topic = tax.topic(p.topic?.label);
-  const confidence = topic ? (p.topic?.probability ?? 0) : 0;
-  const department = tax.department(p.department?.label) ?? topic?.config?.department ?? null;
-  const learnedKind = p.kind && (KINDS as readonly string[]).includes(p.kind.label) ? (p.kind.label as Kind) : null;
-  const kind = learnedKind ?? guessKind(text, topic !== null).kind;
-  const why = topic ? `модель v${model.version}: тема «${topic.name}» (${pct(confidence)})` : `модель v${model.version}: тема не из справочника`;
-  return { kind, topic: topic?.name ?? null, department, confidence, by: 'model', needsReview: confidence < threshold, explanation: why };
-}
 
 function llmDecision(a: LlmAnswer, tax: Taxonomy): Classification {
   const topic = tax.topic(a.topic);
@@ -66,7 +57,7 @@ function llmDecision(a: LlmAnswer, tax: Taxonomy): Classification {
 /** Builds the combined classifier: trained model → LLM (when configured and the model is unsure) → rules. */
 export async function createClassifier(deps: ClassifierDeps): Promise<CombinedClassifier> {
   const { installation, db, env, log } = deps;
-  const threshold = deps.modelThreshold ?? 0.5;
+  const decision = { precision: installation.classifier.auto_precision, floor: deps.modelThreshold };
   const tax = createTaxonomy(installation);
   let model: TextModel | null = null;
   const reload = async () => {
@@ -79,22 +70,27 @@ export async function createClassifier(deps: ClassifierDeps): Promise<CombinedCl
   };
   await reload();
   const allowedTopics = installation.topics.length ? tax.topicNames() : undefined;
-  const llm: LlmClassifier | null = llmConfigured(env)
+  const corrections = createCorrectionIndex(db, () => model);
+  const llm: LlmClassifier | null = deps.llm !== false && llmConfigured(env)
     ? createLlmClassifier({ installation, db, env, clock: deps.clock, log, maxRetries: deps.llmMaxRetries, examples: createExampleFinder(db, () => model, { allowedTopics }) })
     : null;
 
   async function decide(text: string): Promise<Classification> {
-    const fromModel = model ? modelDecision(model, tax, text, threshold) : null;
+    const fromModel = model ? modelDecision(model, tax, text, decision) : null;
+    const hit = corrections.find(text);
+    const corrected = hit ? correctionDecision(hit, tax, text, fromModel) : null;
+    if (corrected) return corrected;
     if (fromModel && !fromModel.needsReview) return fromModel;
     const answer = llm ? await llm.ask(text) : null;
     if (answer) return llmDecision(answer, tax);
     const rules = classifyByRules(installation, text);
     if (fromModel?.topic && (!rules.topic || fromModel.confidence > rules.confidence)) return fromModel;
     // The model was unsure: rules decide the topic, but a model guess means a human should look.
-    return fromModel ? { ...rules, needsReview: true } : rules;
+    // The model's ranking still helps the moderator choose.
+    return fromModel ? { ...rules, needsReview: true, auto: false, topTopics: fromModel.topTopics, topDepartments: fromModel.topDepartments } : rules;
   }
 
-  async function classify(text: string): Promise<Classification> {
+  async function classifyOne(text: string): Promise<Classification> {
     let c: Classification;
     try {
       c = await decide(text);
@@ -107,5 +103,30 @@ export async function createClassifier(deps: ClassifierDeps): Promise<CombinedCl
     return c;
   }
 
-  return { classify, reload, model: () => model };
+  async function refresh(): Promise<void> {
+    try {
+      await corrections.refresh();
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'moderator corrections not refreshed');
+    }
+  }
+
+  async function classify(text: string): Promise<Classification> {
+    await refresh();
+    return classifyOne(text);
+  }
+
+  /** Same answers as classify() one by one; the corrections are read once for the batch. */
+  async function classifyMany(texts: string[], onProgress?: (done: number) => void): Promise<Classification[]> {
+    await refresh();
+    const out: Classification[] = [];
+    for (const t of texts) {
+      out.push(await classifyOne(t));
+      if (onProgress && out.length % 1000 === 0) onProgress(out.length);
+    }
+    onProgress?.(out.length);
+    return out;
+  }
+
+  return { classify, classifyMany, reload, model: () => model };
 }

@@ -3,8 +3,9 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { labels } from '../db/schema.js';
 import type { Logger } from '../log.js';
-import { evaluate } from './metrics.js';
-import { trainModel, type Sample, type TextModel } from './model.js';
+import { noteNewLabel } from './corrections.js';
+import type { Sample, TextModel } from './model.js';
+import { trainModel } from './train.js';
 import { nextModelVersion, saveModel } from './store.js';
 
 export interface LabelInput {
@@ -31,6 +32,7 @@ export async function recordLabel(db: Db, label: LabelInput): Promise<void> {
     incidentId: label.incidentId ?? null,
     createdAt: label.at,
   });
+  noteNewLabel();
 }
 
 /** Stores imported history (CSV/XLSX rows) as labels in one statement per chunk. */
@@ -72,9 +74,13 @@ export interface RetrainDeps {
   db: Db;
   clock: Clock;
   log?: Logger;
+  /** `classifier.auto_precision` of the installation (default 0.9). */
+  autoPrecision?: number;
+  /** Progress of the training steps (the CLI draws a bar). */
+  onProgress?: (done: number, total: number) => void;
 }
 
-/** Trains a new model version from all labels, measures it on its own data, stores it as active. */
+/** Trains a new model version from all labels, measured on held-out folds, and stores it as active. */
 export async function retrain(deps: RetrainDeps): Promise<TextModel | null> {
   const samples = await trainingSamples(deps.db);
   if (samples.length < 2) {
@@ -82,8 +88,9 @@ export async function retrain(deps: RetrainDeps): Promise<TextModel | null> {
     return null;
   }
   const started = Date.now();
-  const model = trainModel(samples, { version: await nextModelVersion(deps.db), trainedAt: deps.clock.now() });
-  model.metrics = { ...evaluate(model, samples), train_ms: Date.now() - started, kind: 'training-set' };
+  const version = await nextModelVersion(deps.db);
+  const model = trainModel(samples, { version, trainedAt: deps.clock.now(), autoPrecision: deps.autoPrecision, onProgress: deps.onProgress });
+  model.metrics = { ...model.metrics, train_ms: Date.now() - started };
   await saveModel(deps.db, model);
   deps.log?.info({ version: model.version, samples: samples.length }, 'classifier model retrained');
   return model;

@@ -1,10 +1,11 @@
 import { departmentProbabilities, trainDepartmentBlend, type DepartmentBlend } from './department.js';
-import { buildVocabulary, hashedCounts, textVector, vectorize, type SparseVector, type Vocabulary } from './features.js';
+import { textVector, vocabularyOf, type SparseVector, type Vocabulary } from './features.js';
 import { cnbFinish } from './cnb.js';
 import { fuse, fusedScores, type Fused } from './fused.js';
-import { compactHead, probabilities, topTwo, type HeadPrediction, type SparseHead } from './head.js';
+import { applyTemperature, type AutoPoint } from './calibrate.js';
+import { compactHead, probabilities, topK, type HeadPrediction, type SparseHead } from './head.js';
 import { softmaxInPlace, trainSoftmax, type LinearHead } from './softmax.js';
-import { trainSvm } from './svm.js';
+import { trainSvm, type SvmOptions } from './svm.js';
 
 /** One labelled text; any subset of the targets may be present. */
 export interface Sample {
@@ -12,6 +13,8 @@ export interface Sample {
   topic?: string | null;
   department?: string | null;
   kind?: string | null;
+  /** The topic's group, when the history has one (not a target of its own: it structures the topic head). */
+  group?: string | null;
 }
 
 export const TARGETS = ['topic', 'department', 'kind'] as const;
@@ -27,6 +30,13 @@ export interface TextModel {
   heads: Partial<Record<Target, SparseHead>>;
   /** Present when both topic and department were trained (see department.ts). */
   departmentBlend?: DepartmentBlend;
+  /** Per-head temperature fitted on held-out folds (see calibrate.ts); absent in older models. */
+  calibration?: Partial<Record<Target, number>>;
+  /**
+   * When the model decides alone: per target precision, the held-out threshold on
+   * P(topic) × P(department) and the share of texts it covered. Absent in older models.
+   */
+  auto?: AutoPoint[];
 }
 
 export interface ModelPrediction {
@@ -41,6 +51,8 @@ export interface TrainModelOptions {
   trainedAt?: Date;
   /** Weight of the SVM scores vs the logistic-regression scores in the merged head. */
   svmWeight?: number;
+  /** SVM solver settings (experiments; defaults as measured). */
+  svm?: SvmOptions;
 }
 
 /** SVM and softmax logits are summed into one linear head (cheaper than averaging two models at run time). */
@@ -81,16 +93,19 @@ function targetRows(xs: SparseVector[], target: { rows: number[]; labels: string
   return { vs, ys };
 }
 
-function trainHead(xs: SparseVector[], target: { rows: number[]; labels: string[] }, values: string[], dims: number, svmWeight: number, shift = 0): SparseHead {
+function trainHead(xs: SparseVector[], target: { rows: number[]; labels: string[] }, values: string[], dims: number, svmWeight: number, shift = 0, svmOpts: SvmOptions = {}): SparseHead {
   const { vs, ys } = targetRows(xs, target, values);
-  const svm = trainSvm(vs, ys, target.labels, dims, { c: 0.5 });
+  const svm = trainSvm(vs, ys, target.labels, dims, { c: 0.5, ...svmOpts });
   if (shift) shiftByPrior(svm.bias, ys, shift);
   const head = svmWeight >= 1 ? scaled(svm, SVM_SCALE) : mergeHeads(svm, trainSoftmax(vs, ys, target.labels, dims, { epochs: 6, lambda: 0, eta: 10 }), svmWeight);
   return compactHead(head, 1);
 }
 
+/** Scales a head in place (a copy of a 161-topic weight table is 27 MB at the training peak). */
 function scaled(h: LinearHead, k: number): LinearHead {
-  return { ...h, weights: h.weights.map((v) => v * k), bias: h.bias.map((v) => v * k) };
+  for (let i = 0; i < h.weights.length; i++) h.weights[i] = (h.weights[i] as number) * k;
+  for (let i = 0; i < h.bias.length; i++) h.bias[i] = (h.bias[i] as number) * k;
+  return h;
 }
 
 function blendFor(samples: Sample[], xs: SparseVector[], topic: SparseHead, dept: SparseHead, dims: number): DepartmentBlend {
@@ -105,18 +120,19 @@ function blendFor(samples: Sample[], xs: SparseVector[], topic: SparseHead, dept
   return trainDepartmentBlend(vs, ys, dept.labels.length, dims, pairs, topic.labels.length);
 }
 
-/** Trains the vocabulary and every head that has labels. Deterministic for the same samples. */
-export function trainModel(samples: Sample[], opts: TrainModelOptions = {}): TextModel {
-  const counts = samples.map((s) => hashedCounts(s.text));
+/** Trains the vocabulary and every head that has labels, uncalibrated (see train.ts). Deterministic for the same samples. */
+export function trainBase(samples: Sample[], opts: TrainModelOptions = {}): TextModel {
+  const texts = samples.map((s) => s.text);
   // Tiny training sets keep every n-gram; larger ones drop hashes seen in fewer than three documents (5-fold CV: best, and a smaller model).
-  const vocab = buildVocabulary(counts, samples.length >= 200 ? 3 : 1);
-  const xs = counts.map((c) => vectorize(c, vocab));
+  const vocab = vocabularyOf(texts, samples.length >= 200 ? 3 : 1);
+  // The run-time path gives the same vector as counting then vectorizing (features.test.ts), without a Map per text.
+  const xs = texts.map((t) => textVector(t, vocab));
   const heads: TextModel['heads'] = {};
   for (const t of TARGETS) {
     const target = labelled(samples, t);
     if (!target) continue;
     const values = samples.map((s) => (s[t] ?? '') as string);
-    heads[t] = trainHead(xs, target, values, vocab.idf.length, opts.svmWeight ?? 1, PRIOR_SHIFT[t]);
+    heads[t] = trainHead(xs, target, values, vocab.idf.length, opts.svmWeight ?? 1, PRIOR_SHIFT[t], opts.svm);
   }
   const departmentBlend = heads.topic && heads.department ? blendFor(samples, xs, heads.topic, heads.department, vocab.idf.length) : undefined;
   return {
@@ -154,10 +170,18 @@ function tempered(raw: Float32Array, temperature: number): Float32Array {
   return raw;
 }
 
+/** Uncalibrated probabilities of every head, over each head's labels. */
+export interface RawPrediction {
+  vector: SparseVector;
+  topic?: Float32Array;
+  department?: Float32Array;
+  kind?: Float32Array;
+}
+
 /** Vectorizes once and runs every head (topic, department and CNB in one pass when blended). */
-export function predict(model: TextModel, text: string): ModelPrediction {
+export function predictRaw(model: TextModel, text: string): RawPrediction {
   const vector = textVector(text, model.vocab);
-  const out: ModelPrediction = { vector };
+  const out: RawPrediction = { vector };
   const { topic, department, kind } = model.heads;
   const blend = model.departmentBlend;
   if (topic && department && blend) {
@@ -165,13 +189,25 @@ export function predict(model: TextModel, text: string): ModelPrediction {
     const all = fusedScores(fusedOf(model, topic, department, blend), vector);
     const topicRaw = withBias(all.subarray(0, t), topic.bias);
     const cnb = cnbFinish(blend.cnb, vector, all.subarray(t + d, t + 2 * d));
-    out.department = topTwo(department.labels, departmentProbabilities(blend, withBias(all.subarray(t, t + d), department.bias), cnb, topicRaw));
-    out.topic = topTwo(topic.labels, tempered(topicRaw, topic.temperature));
+    out.department = departmentProbabilities(blend, withBias(all.subarray(t, t + d), department.bias), cnb, topicRaw);
+    out.topic = tempered(topicRaw, topic.temperature);
   } else {
-    if (topic) out.topic = topTwo(topic.labels, probabilities(topic, vector));
-    if (department) out.department = topTwo(department.labels, probabilities(department, vector));
+    if (topic) out.topic = probabilities(topic, vector);
+    if (department) out.department = probabilities(department, vector);
   }
-  if (kind) out.kind = topTwo(kind.labels, probabilities(kind, vector));
+  if (kind) out.kind = probabilities(kind, vector);
+  return out;
+}
+
+/** Calibrated probabilities and the best three labels of every head. */
+export function predict(model: TextModel, text: string): ModelPrediction {
+  const raw = predictRaw(model, text);
+  const out: ModelPrediction = { vector: raw.vector };
+  for (const t of TARGETS) {
+    const head = model.heads[t];
+    const p = raw[t];
+    if (head && p) out[t] = topK(head.labels, applyTemperature(p, model.calibration?.[t] ?? 1));
+  }
   return out;
 }
 

@@ -14,13 +14,54 @@ export interface TopicHit {
   matched: string[];
 }
 
-/** The topic whose keyword stems occur most often; ties go to the earlier topic in the config. */
+/** Keyword stems indexed by their first two letters: a text is checked against the few that can start one of its words. */
+interface KeywordIndex {
+  /** `k`: the keyword's position in its topic (a stem listed twice, as with ё and е, counts twice as before). */
+  byPrefix: Map<string, Array<{ topic: number; k: number; stem: string }>>;
+}
+
+const indexes = new WeakMap<Installation, KeywordIndex>();
+
+function keywordIndex(installation: Installation): KeywordIndex {
+  let index = indexes.get(installation);
+  if (index) return index;
+  const byPrefix: KeywordIndex['byPrefix'] = new Map();
+  installation.topics.forEach((topic, i) => {
+    topic.keywords.forEach((keyword, k) => {
+      const stem = keyword.toLowerCase().replace(/ё/g, 'е');
+      const list = byPrefix.get(stem.slice(0, 2)) ?? [];
+      list.push({ topic: i, k, stem });
+      byPrefix.set(stem.slice(0, 2), list);
+    });
+  });
+  index = { byPrefix };
+  indexes.set(installation, index);
+  return index;
+}
+
+/**
+ * The topic whose keyword stems occur most often; ties go to the earlier topic in the config.
+ * A stem matches at the start of a word (a stem with a space matches across words), as
+ * `" " + stem` found in the padded text; only stems sharing a word's first two letters are tried.
+ */
 export function topicByKeywords(installation: Installation, text: string): TopicHit | null {
   const p = padded(normalizeText(text));
+  const { byPrefix } = keywordIndex(installation);
+  const matched = new Map<number, Set<number>>();
+  for (const word of new Set(p.split(' '))) {
+    for (const c of byPrefix.get(word.slice(0, 2)) ?? []) {
+      if (matched.get(c.topic)?.has(c.k)) continue;
+      if (c.stem.includes(' ') ? p.includes(` ${c.stem}`) : word.startsWith(c.stem)) {
+        const set = matched.get(c.topic) ?? new Set<number>();
+        set.add(c.k);
+        matched.set(c.topic, set);
+      }
+    }
+  }
   let best: TopicHit | null = null;
-  for (const topic of installation.topics) {
-    const matched = topic.keywords.filter((k) => p.includes(` ${k.toLowerCase().replace(/ё/g, 'е')}`));
-    if (matched.length > 0 && (!best || matched.length > best.hits)) best = { topic, hits: matched.length, matched };
+  for (const [i, ks] of [...matched].sort((a, b) => a[0] - b[0])) {
+    const topic = installation.topics[i] as TopicConfig;
+    if (!best || ks.size > best.hits) best = { topic, hits: ks.size, matched: topic.keywords.filter((_, k) => ks.has(k)) };
   }
   return best;
 }

@@ -9,6 +9,8 @@ export interface SvmOptions {
   /** Stop when the projected-gradient spread falls below this. */
   eps?: number;
   seed?: number;
+  /** Per-class multiplier of C for the positive samples (class-balanced loss); 1 when absent. */
+  positiveCost?: Float64Array;
 }
 
 /**
@@ -21,9 +23,10 @@ export function trainSvm(xs: SparseVector[], ys: Int32Array, labels: string[], d
   const weights = new Float32Array(dims * classes);
   const bias = new Float32Array(classes);
   const w = new Float64Array(dims);
+  const norms = Float64Array.from(xs, (x) => sqNorm(x) + 1);
   for (let c = 0; c < classes; c++) {
     w.fill(0);
-    bias[c] = trainBinary(xs, ys, c, w, opts);
+    bias[c] = trainBinary(xs, ys, c, w, opts, norms);
     for (let f = 0; f < dims; f++) weights[f * classes + c] = w[f] as number;
   }
   return { labels, dims, weights, bias };
@@ -36,12 +39,12 @@ function dot(w: Float64Array, x: SparseVector): number {
 }
 
 /** Trains class `c` against the rest into `w`; returns the bias (a constant feature of value 1). */
-function trainBinary(xs: SparseVector[], ys: Int32Array, c: number, w: Float64Array, opts: SvmOptions): number {
+function trainBinary(xs: SparseVector[], ys: Int32Array, c: number, w: Float64Array, opts: SvmOptions, norms: Float64Array): number {
   const { c: cost = 1, maxEpochs = 15, eps = 0.1, seed = 0 } = opts;
   const n = xs.length;
-  const diag = 1 / (2 * cost);
+  const diagPos = 1 / (2 * cost * (opts.positiveCost?.[c] ?? 1));
+  const diagNeg = 1 / (2 * cost);
   const alpha = new Float64Array(n);
-  const qii = xs.map((x) => sqNorm(x) + 1 + diag);
   const order = Array.from(xs.keys());
   const rnd = seededRandom(seed + c);
   let b = 0;
@@ -52,13 +55,14 @@ function trainBinary(xs: SparseVector[], ys: Int32Array, c: number, w: Float64Ar
     for (const i of order) {
       const x = xs[i] as SparseVector;
       const y = ys[i] === c ? 1 : -1;
+      const diag = y > 0 ? diagPos : diagNeg;
       const g = y * (dot(w, x) + b) - 1 + diag * (alpha[i] as number);
       const pg = alpha[i] === 0 ? Math.min(g, 0) : g;
       maxPg = Math.max(maxPg, pg);
       minPg = Math.min(minPg, pg);
       if (Math.abs(pg) < 1e-12) continue;
       const old = alpha[i] as number;
-      const next = Math.max(old - g / (qii[i] as number), 0);
+      const next = Math.max(old - g / ((norms[i] as number) + diag), 0);
       alpha[i] = next;
       const d = (next - old) * y;
       for (let k = 0; k < x.idx.length; k++) w[x.idx[k] as number] = (w[x.idx[k] as number] as number) + d * (x.val[k] as number);

@@ -8,9 +8,11 @@ export interface ColumnMap {
   topic?: string;
   department?: string;
   kind?: string;
+  /** Topic group (a category of the incumbent system): the taxonomy's groups and the model's group → topic hierarchy. */
+  group?: string;
 }
 
-export const DEFAULT_COLUMNS: ColumnMap = { text: 'text', topic: 'topic', department: 'department', kind: 'kind' };
+export const DEFAULT_COLUMNS: ColumnMap = { text: 'text', topic: 'topic', department: 'department', kind: 'kind', group: 'group' };
 
 /** Thrown when the file lacks the text column: the message lists the columns it has. */
 export class TableError extends Error {}
@@ -26,7 +28,7 @@ function toSamples(records: Record<string, unknown>[], cols: ColumnMap, where: s
     return s || null;
   };
   return records
-    .map((r) => ({ text: cell(r, cols.text) ?? '', topic: cell(r, cols.topic), department: cell(r, cols.department), kind: cell(r, cols.kind) }))
+    .map((r) => ({ text: cell(r, cols.text) ?? '', topic: cell(r, cols.topic), department: cell(r, cols.department), kind: cell(r, cols.kind), group: cell(r, cols.group) }))
     .filter((s) => s.text.length > 0);
 }
 
@@ -58,12 +60,24 @@ async function readXlsx(path: string): Promise<Record<string, unknown>[]> {
   return out;
 }
 
-/** Reads labelled texts from a CSV (comma or semicolon, UTF-8, BOM ok) or an .xlsx file. */
-export async function readLabelledFile(path: string, cols: ColumnMap = DEFAULT_COLUMNS): Promise<Sample[]> {
-  if (path.toLowerCase().endsWith('.xlsx')) return toSamples(await readXlsx(path), cols, path);
+/** Rows of a CSV (comma or semicolon, UTF-8, BOM ok) or an .xlsx file, as header → cell. */
+export async function readRecords(path: string): Promise<Record<string, unknown>[]> {
+  if (path.toLowerCase().endsWith('.xlsx')) return readXlsx(path);
   const text = await readFile(path, 'utf8');
   const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
   const delimiter = firstLine.split(';').length > firstLine.split(',').length ? ';' : ',';
-  const records = parse(text, { columns: true, bom: true, delimiter, skip_empty_lines: true, relax_column_count: true }) as Record<string, unknown>[];
-  return toSamples(records, cols, path);
+  return parse(text, { columns: true, bom: true, delimiter, skip_empty_lines: true, relax_column_count: true }) as Record<string, unknown>[];
+}
+
+/** Reads labelled texts from a CSV or an .xlsx file (rows without text are skipped). */
+export async function readLabelledFile(path: string, cols: ColumnMap = DEFAULT_COLUMNS): Promise<Sample[]> {
+  return toSamples(await readRecords(path), cols, path);
+}
+
+/** The text column of every row (empty rows kept as ''), and the `id` column when the file has one. */
+export async function readTexts(path: string, textCol: string): Promise<Array<{ text: string; id: string | null }>> {
+  const records = await readRecords(path);
+  const first = records[0];
+  if (first && !(textCol in first)) throw new TableError(`${path}: no column "${textCol}" (columns: ${Object.keys(first).join(', ')}); use --text-col`);
+  return records.map((r) => ({ text: String(r[textCol] ?? '').trim(), id: r.id === undefined || r.id === null ? null : String(r.id) }));
 }

@@ -21,13 +21,14 @@
 import type { CommandSpec } from './spec.js';
 import { oneOf, parseDate, parseStatus } from './values.js';
 
-const tableOptions = (withKind: boolean) => [
+const tableOptions = (withGroup: boolean) => [
   { flags: '--csv <файл>', description: 'размеченная история: CSV (запятая или точка с запятой, UTF-8) или XLSX' },
   { flags: '--xlsx <файл>', description: 'то же, что --csv, для файла XLSX' },
   { flags: '--text-col <столбец>', description: 'столбец с текстом обращения', default: 'text' },
   { flags: '--topic-col <столбец>', description: 'столбец с темой', default: 'topic' },
   { flags: '--department-col <столбец>', description: 'столбец с ведомством (исполнителем)', default: 'department' },
-  ...(withKind ? [{ flags: '--kind-col <столбец>', description: 'столбец с видом обращения (жалоба, вопрос, …)', default: 'kind' }] : []),
+  { flags: '--kind-col <столбец>', description: 'столбец с видом обращения (жалоба, вопрос, шум…)', default: 'kind' },
+  ...(withGroup ? [{ flags: '--group-col <столбец>', description: 'столбец с группой темы (категорией)', default: 'group' }] : []),
 ];
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -138,8 +139,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'train',
     summary: 'обучить классификатор на размеченной истории (CSV или XLSX)',
-    options: tableOptions(true),
-    examples: ['train --csv history.csv', 'train --xlsx export.xlsx --text-col "Текст инцидента" --topic-col "Тема" --department-col "Исполнитель"'],
+    details: 'Сначала сообщает, сколько тем и ведомств файла есть в настройке. Печатает точность, измеренную на отложенных текстах.',
+    options: [...tableOptions(true), { flags: '--adopt', description: 'дописать темы (с группами) и ведомства истории в файл настройки (OTKLIK_CONFIG)' }],
+    examples: ['train --csv history.csv --adopt', 'train --xlsx export.xlsx --text-col "Текст инцидента" --topic-col "Тема" --department-col "Исполнитель"'],
     needs: 'app',
     load: async () => {
       const { trainCommand } = await import('../commands/train.js');
@@ -159,13 +161,20 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'classify',
-    summary: 'показать, как текст будет классифицирован и направлен, и почему',
-    args: [{ name: '<текст...>', description: 'текст обращения (в кавычках)' }],
-    examples: ['classify "Во дворе третий день не вывозят мусор"'],
+    summary: 'показать, как текст будет классифицирован и направлен, и почему; или классифицировать целый файл',
+    details: 'С --csv: по строке JSON на каждую строку файла (вид, инцидент, три лучшие темы и ведомства с вероятностями, auto, маршрут, пояснение); LLM не спрашивается.',
+    args: [{ name: '[текст...]', description: 'текст обращения (в кавычках)' }],
+    options: [
+      { flags: '--csv <файл>', description: 'классифицировать все строки файла CSV (или XLSX)' },
+      { flags: '--xlsx <файл>', description: 'то же, что --csv, для файла XLSX' },
+      { flags: '--text-col <столбец>', description: 'столбец с текстом', default: 'text' },
+      { flags: '--out <файл>', description: 'куда писать строки JSON (по умолчанию — в стандартный вывод)' },
+    ],
+    examples: ['classify "Во дворе третий день не вывозят мусор"', 'classify --csv backlog.csv --text-col "Текст" --out backlog.jsonl'],
     needs: 'app',
     load: async () => {
       const { classifyCommand } = await import('../commands/classify.js');
-      return (deps, input) => classifyCommand(deps, input.args);
+      return (deps, input) => classifyCommand(deps, input.argv);
     },
   },
   {

@@ -118,6 +118,15 @@ export const installationSchema = z.strictObject({
     })
     .prefault({}),
   sources: z.array(source).default([]),
+  classifier: z
+    .strictObject({
+      /**
+       * Precision (0.5–0.99) the trained model must have reached on held-out texts for
+       * its topic and department to be taken without a moderator; below it, a person looks.
+       */
+      auto_precision: z.number().min(0.5).max(0.99).default(0.9),
+    })
+    .prefault({}),
   chats: z
     .strictObject({
       moderators: chatId.optional(),

@@ -36,7 +36,7 @@ describe('train / eval / classify commands', () => {
     expect(lines.join('\n')).toContain('модель v1');
     lines.length = 0;
     expect(await trainCommand(deps, args)).toBe(0);
-    expect(lines[0]).toContain('новых меток: 0');
+    expect(lines.join('\n')).toContain('новых меток: 0');
   });
 
   it('eval prints one JSON line of metrics', async () => {
@@ -48,6 +48,13 @@ describe('train / eval / classify commands', () => {
     expect(m.topic_accuracy).toBeGreaterThan(0.9);
     expect(m.department_accuracy).toBeGreaterThan(0.9);
     expect(typeof m.macro_f1_topic).toBe('number');
+    expect(m.topic_top3).toBeGreaterThanOrEqual(m.topic_accuracy);
+    expect(m.department_top3).toBeGreaterThanOrEqual(m.department_accuracy);
+    expect(typeof m.topic_ece).toBe('number');
+    expect(m).toMatchObject({ auto_precision: 0.9 });
+    expect(typeof m.auto_coverage).toBe('number');
+    // The export has no kind column: detection is not measured.
+    expect(m.incident_recall).toBeNull();
   });
 
   it('classify prints the decision and why', async () => {
@@ -56,6 +63,7 @@ describe('train / eval / classify commands', () => {
     const out = lines.join('\n');
     expect(out).toContain('тема: «Общественный транспорт»');
     expect(out).toContain('почему:');
+    expect(out).toMatch(/темы: «Общественный транспорт» \d+%, «/);
   });
 
   it('usage errors return 2', async () => {

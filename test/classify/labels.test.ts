@@ -46,5 +46,11 @@ describe('moderators teach the model', () => {
     await classifier.reload();
     const after = await classifier.classify(probe);
     expect(after).toMatchObject({ topic: 'Уличное освещение', department: 'roads', by: 'model' });
+    // The workflow's cards get the ranking with calibrated probabilities and the auto verdict.
+    expect(after.topTopics?.[0]).toMatchObject({ name: 'Уличное освещение' });
+    expect(after.topTopics?.length).toBeGreaterThan(1);
+    expect(after.topDepartments?.[0]).toMatchObject({ code: 'roads' });
+    expect(typeof after.auto).toBe('boolean');
+    expect(after.needsReview).toBe(!after.auto);
   });
 });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../src/db/client.js';
 import { deserializeModel, serializeModel } from '../../src/classify/codec.js';
 import { evaluate } from '../../src/classify/metrics.js';
-import { predict, trainModel } from '../../src/classify/model.js';
+import { trainModel } from '../../src/classify/train.js';
+import { predict } from '../../src/classify/model.js';
 import { loadActiveModel, saveModel } from '../../src/classify/store.js';
 import { syntheticSamples } from './synthetic.js';
 

@@ -49,3 +49,33 @@ export function syntheticSamples(): Sample[] {
   }
   return out;
 }
+
+/** Posts that are not appeals (ads, news, greetings, thanks), written for these tests. */
+const NOT_INCIDENTS: Array<{ kind: 'noise' | 'thanks'; texts: string[] }> = [
+  {
+    kind: 'noise',
+    texts: [
+      'продам гараж недорого, звоните', 'куплю диван б/у в хорошем состоянии', 'всех с праздником, друзья', 'репост для розыгрыша призов',
+      'ремонт квартир под ключ, скидки', 'концерт в парке в субботу вечером', 'сдам квартиру посуточно в центре', 'доброе утро, город',
+      'подпишитесь на наш канал с новостями', 'ищу попутчиков до областного центра', 'отдам котят в добрые руки', 'вакансия продавца, график два через два',
+    ],
+  },
+  {
+    kind: 'thanks',
+    texts: [
+      'спасибо, яму заделали быстро', 'благодарим за ремонт подъезда', 'спасибо коммунальщикам, отопление дали', 'огромное спасибо водителю автобуса',
+      'мусор вывезли, спасибо', 'благодарность дорожникам за новый асфальт', 'спасибо за оперативную работу', 'отличная работа, все починили',
+    ],
+  },
+];
+
+/** The topic samples as complaints plus non-incidents, each with a kind: for the learned kind head. */
+export function syntheticKindSamples(): Sample[] {
+  const out: Sample[] = syntheticSamples().map((s) => ({ ...s, kind: 'complaint' }));
+  for (const { kind, texts } of NOT_INCIDENTS) {
+    texts.forEach((t, i) => {
+      for (const k of [0, 2]) out.push({ text: `${t} ${PLACES[(i + k) % PLACES.length]}`, kind });
+    });
+  }
+  return out;
+}

@@ -1,0 +1,117 @@
+/**
+ * Calibration of a head's probabilities on held-out (out-of-fold) predictions, and the
+ * auto-decision threshold read off the same predictions. "80%" should mean right about
+ * 8 times in 10; the threshold is where the model's own decisions reach the precision
+ * the installation asks for.
+ */
+
+/**
+ * Temperature scaling on probabilities: p_j^a / Σ p^a (the same as multiplying the
+ * logits by `a`). `a` < 1 softens an over-confident head, > 1 sharpens a timid one.
+ */
+export function applyTemperature(p: Float32Array, a: number): Float32Array {
+  if (a === 1) return p;
+  let max = 0;
+  for (const v of p) max = Math.max(max, v);
+  if (max <= 0) return p;
+  let sum = 0;
+  for (let j = 0; j < p.length; j++) sum += p[j] = Math.pow((p[j] as number) / max, a);
+  for (let j = 0; j < p.length; j++) p[j] = (p[j] as number) / sum;
+  return p;
+}
+
+/** Mean negative log-likelihood of the gold labels after tempering with `a`. */
+function nll(rows: Float32Array[], gold: Int32Array, a: number): number {
+  let total = 0;
+  rows.forEach((p, i) => {
+    const g = gold[i] as number;
+    let lmax = -Infinity;
+    const logs = Array.from(p, (v) => Math.log(Math.max(v, 1e-12)) * a);
+    for (const l of logs) lmax = Math.max(lmax, l);
+    let z = 0;
+    for (const l of logs) z += Math.exp(l - lmax);
+    total -= (logs[g] as number) - lmax - Math.log(z);
+  });
+  return total / Math.max(rows.length, 1);
+}
+
+/**
+ * The temperature minimizing held-out NLL: golden-section search on log a in
+ * [1/8, 8] (the NLL is convex in a). Rows with gold -1 (label unseen in the fold) are skipped.
+ */
+export function fitTemperature(rows: Float32Array[], gold: Int32Array): number {
+  const keep = rows.flatMap((_, i) => ((gold[i] as number) >= 0 ? [i] : []));
+  if (keep.length < 10) return 1;
+  const r = keep.map((i) => rows[i] as Float32Array);
+  const g = Int32Array.from(keep, (i) => gold[i] as number);
+  const phi = (Math.sqrt(5) - 1) / 2;
+  let [lo, hi] = [Math.log(1 / 8), Math.log(8)];
+  for (let it = 0; it < 30; it++) {
+    const m1 = hi - phi * (hi - lo);
+    const m2 = lo + phi * (hi - lo);
+    if (nll(r, g, Math.exp(m1)) < nll(r, g, Math.exp(m2))) hi = m2;
+    else lo = m1;
+  }
+  return Math.exp((lo + hi) / 2);
+}
+
+/** Expected calibration error of the top guess: Σ over equal-width bins of |accuracy − confidence| × share. */
+export function expectedCalibrationError(confidence: number[], correct: boolean[], bins = 10): number {
+  const n = confidence.length;
+  if (!n) return 0;
+  const sumP = new Float64Array(bins);
+  const sumOk = new Float64Array(bins);
+  const count = new Float64Array(bins);
+  confidence.forEach((p, i) => {
+    const b = Math.min(bins - 1, Math.floor(p * bins));
+    sumP[b] = (sumP[b] as number) + p;
+    sumOk[b] = (sumOk[b] as number) + (correct[i] ? 1 : 0);
+    count[b] = (count[b] as number) + 1;
+  });
+  let e = 0;
+  for (let b = 0; b < bins; b++) if (count[b]) e += Math.abs((sumOk[b] as number) - (sumP[b] as number)) / n;
+  return e;
+}
+
+/** One row of the auto-decision table: deciding alone at score ≥ threshold had this precision and coverage. */
+export interface AutoPoint {
+  precision: number;
+  threshold: number;
+  coverage: number;
+}
+
+/** Fewer held-out decisions than this above a threshold say nothing about its precision. */
+const MIN_DECIDED = 10;
+
+/**
+ * For each target precision 0.50, 0.51 … 0.99: the lowest score threshold whose decisions
+ * (score ≥ threshold) reached it on the held-out predictions, with the share of texts it
+ * covers. Targets never reached are left out (the model then never decides alone).
+ */
+export function autoTable(score: number[], correct: boolean[]): AutoPoint[] {
+  const order = score.map((_, i) => i).sort((a, b) => (score[b] as number) - (score[a] as number));
+  const n = order.length;
+  // best[k] = the largest prefix (coverage) whose precision reaches target k.
+  const table: AutoPoint[] = [];
+  let ok = 0;
+  const reach = new Map<number, { threshold: number; covered: number }>();
+  order.forEach((i, r) => {
+    ok += correct[i] ? 1 : 0;
+    const next = order[r + 1];
+    // Only cut between distinct scores: ties are decided together.
+    if (next !== undefined && score[next] === score[i]) return;
+    if (r + 1 < MIN_DECIDED) return;
+    const precision = ok / (r + 1);
+    for (let k = 50; k <= 99 && k / 100 <= precision + 1e-12; k++) reach.set(k, { threshold: score[i] as number, covered: r + 1 });
+  });
+  for (let k = 50; k <= 99; k++) {
+    const hit = reach.get(k);
+    if (hit) table.push({ precision: k / 100, threshold: hit.threshold, coverage: hit.covered / n });
+  }
+  return table;
+}
+
+/** The stored point for a target precision (the next stricter one when it is between rows); null when unreachable. */
+export function pointFor(table: AutoPoint[], precision: number): AutoPoint | null {
+  return table.find((p) => p.precision >= precision - 1e-9) ?? null;
+}
