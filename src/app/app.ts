@@ -10,6 +10,7 @@ import type { ChannelAdapter } from '../domain/source.js';
 import { createLogger, type Logger } from '../log.js';
 import { createLogNotifier, type Notifier } from '../notify.js';
 import { createOutboxNotifier } from '../bot/notifier.js';
+import { keepSetAside } from '../bot/set-aside.js';
 import { createDedupeIndex } from '../pipeline/dedupe-index.js';
 import { createPoller } from '../pipeline/poller.js';
 import { processPending, type PipelineStep, type ProcessDeps } from '../pipeline/process.js';
@@ -101,6 +102,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     clock,
     log,
     ...(opts.faults ? { faults: opts.faults } : {}),
+    onSetAside: (postId, cls, at) => keepSetAside(db, postId, cls, at),
   };
   const poller = createPoller({
     db,

@@ -9,6 +9,7 @@ import { createStaffBot, type StaffBot } from './bot.js';
 import { syncNewIncidents } from './card-sync.js';
 import type { BotDeps } from './deps.js';
 import { createDraftWriter } from './draft.js';
+import { sendSetAsideDigest } from './set-aside.js';
 import { createOutboxSender, type OutboxSender } from './sender.js';
 
 export interface StaffRuntime {
@@ -25,7 +26,13 @@ export async function createStaffRuntime(app: App, opts: { token: string; apiRoo
   const telegram = new Telegram(opts.token, opts.apiRoot ? { apiRoot: opts.apiRoot } : {});
   const log = app.log.child({ part: 'bot' });
   const sender = createOutboxSender({ db: app.db, telegram, clock: app.clock, log, instance: opts.instance ?? app.env.OTKLIK_INSTANCE ?? `${hostname()}:${process.pid}` });
-  const publisher = createReplyPublisher({ db: app.db, adapters: app.adapters, clock: app.clock, log, interimDays: app.installation.sla.interim_days });
+  const fetchPhoto = async (fileId: string) => {
+    const url = await telegram.getFileLink(fileId);
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`photo ${fileId}: HTTP ${res.status} from the Bot API file server`);
+    return { filename: `${fileId}.jpg`, data: new Uint8Array(await res.arrayBuffer()) };
+  };
+  const publisher = createReplyPublisher({ db: app.db, adapters: app.adapters, clock: app.clock, log, interimDays: app.installation.sla.interim_days, fetchPhoto });
   let bot: StaffBot | null = null;
   const deps: BotDeps = {
     db: app.db,
@@ -53,6 +60,7 @@ export async function createStaffRuntime(app: App, opts: { token: string; apiRoo
       const cycle = ids.length ? await app.poller.pollOnce({ force: true, sourceIds: ids }) : { polled: 0, failed: 0 };
       await app.processPending();
       await syncNewIncidents(deps);
+      await sendSetAsideDigest(deps);
       // Another instance holds the lease, or Telegram failed: do not spin.
       return cycle.polled ? 0 : 5_000;
     },

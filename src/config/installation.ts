@@ -111,6 +111,8 @@ export const installationSchema = z.strictObject({
       poll: z.string().default('* * * * *'),
       /** cron: remind and escalate deadlines. */
       deadlines: z.string().default('*/10 * * * *'),
+      /** cron: morning digest of open incidents to each department's chat (sent on working days only). */
+      digest: z.string().default('30 8 * * *'),
       /** cron: weekly report to managers (Monday 09:00). */
       weekly_report: z.string().default('0 9 * * 1'),
       /** cron: retrain the model on moderators' labels. */

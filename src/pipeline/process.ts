@@ -24,6 +24,8 @@ export interface ProcessDeps {
   clock: Clock;
   log: Logger;
   faults?: (step: PipelineStep) => void;
+  /** A post decided as not an incident (the staff bot keeps it for the moderators' digest). Idempotent. */
+  onSetAside?: (postId: number, cls: Classification, at: Date) => Promise<void>;
 }
 
 export interface ProcessStats {
@@ -131,6 +133,8 @@ export async function processPost(deps: ProcessDeps, post: PostRow): Promise<'in
   crashPoint(deps.faults, 'classified');
   const now = clock.now();
   if (!isIncidentKind(cls.kind)) {
+    // Kept before the post is marked done: a crash in between only repeats an idempotent insert.
+    await deps.onSetAside?.(post.id, cls, now);
     const done = await db
       .update(posts)
       .set({ processedAt: now, decidedKind: cls.kind })
@@ -201,10 +205,11 @@ async function openIncident(deps: ProcessDeps, tx: Db, post: PostRow, cls: Class
       topicGroup: topic?.group ?? null,
       departmentCode: decision.department,
       territory: territoryLabel(territory),
-      priority: topic?.priority ?? 'normal',
+      // An LLM's topic never raises the priority on its own (a post can talk an LLM into anything).
+      priority: cls.by === 'llm' && topic?.priority === 'high' ? 'normal' : (topic?.priority ?? 'normal'),
       confidence: cls.confidence,
       classifiedBy: cls.by,
-      needsReview: cls.needsReview || !topic,
+      needsReview: cls.needsReview || !topic || cls.by === 'llm',
       routeReason: decision.reason,
       channel: post.channel,
       firstPostId: post.id,
