@@ -11,6 +11,9 @@ import type { BotDeps } from './deps.js';
 import { createDraftWriter } from './draft.js';
 import { sendSetAsideDigest } from './set-aside.js';
 import { createOutboxSender, type OutboxSender } from './sender.js';
+import type { SendLimits } from './send-limits.js';
+import { startWebhook } from './webhook.js';
+import { ConfigError } from '../config/installation.js';
 
 export interface StaffRuntime {
   deps: BotDeps;
@@ -22,10 +25,10 @@ export interface StaffRuntime {
 }
 
 /** Builds the staff bot's parts on an App (no loops started): used by `start`, the demo and tests. */
-export async function createStaffRuntime(app: App, opts: { token: string; apiRoot?: string; instance?: string }): Promise<StaffRuntime> {
+export async function createStaffRuntime(app: App, opts: { token: string; apiRoot?: string; instance?: string; limits?: SendLimits }): Promise<StaffRuntime> {
   const telegram = new Telegram(opts.token, opts.apiRoot ? { apiRoot: opts.apiRoot } : {});
   const log = app.log.child({ part: 'bot' });
-  const sender = createOutboxSender({ db: app.db, telegram, clock: app.clock, log, instance: opts.instance ?? app.env.OTKLIK_INSTANCE ?? `${hostname()}:${process.pid}` });
+  const sender = createOutboxSender({ db: app.db, telegram, clock: app.clock, log, instance: opts.instance ?? app.env.OTKLIK_INSTANCE ?? `${hostname()}:${process.pid}`, ...(opts.limits ? { limits: opts.limits } : {}) });
   const fetchPhoto = async (fileId: string) => {
     const url = await telegram.getFileLink(fileId);
     const res = await fetch(url);
@@ -82,10 +85,16 @@ export async function startStaffBot(app: App): Promise<{ stop(): void }> {
   const token = app.env.TELEGRAM_BOT_TOKEN;
   if (!token) return { stop() {} };
   const rt = await createStaffRuntime(app, { token, ...(app.env.TELEGRAM_API_ROOT ? { apiRoot: app.env.TELEGRAM_API_ROOT } : {}) });
-  app.staffIntake.longPollSec = app.env.TELEGRAM_LONG_POLL_SEC;
-  if (!(await staffSourceIds(app)).length) app.log.warn('staff bot: no `channel: telegram, kind: bot` source is configured, so the bot reads no updates (buttons and commands will not work)');
   const abort = new AbortController();
   void rt.sender.run(abort.signal);
+  const webhookUrl = app.env.TELEGRAM_WEBHOOK_URL;
+  if (webhookUrl) {
+    if (!app.env.TELEGRAM_WEBHOOK_SECRET) throw new ConfigError('environment: TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL');
+    const hook = await startWebhook(app, rt, { url: webhookUrl, secret: app.env.TELEGRAM_WEBHOOK_SECRET, port: app.env.TELEGRAM_WEBHOOK_PORT });
+    return { stop: () => (abort.abort(), void hook.stop()) };
+  }
+  app.staffIntake.longPollSec = app.env.TELEGRAM_LONG_POLL_SEC;
+  if (!(await staffSourceIds(app)).length) app.log.warn('staff bot: no `channel: telegram, kind: bot` source is configured, so the bot reads no updates (buttons and commands will not work)');
   void (async () => {
     while (!abort.signal.aborted) {
       try {

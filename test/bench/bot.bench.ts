@@ -91,7 +91,8 @@ async function main() {
   }
   const sentBefore = tg.sent().length;
   while (tg.sent().length < sentBefore + PRESSES) await new Promise((r) => setTimeout(r, 50));
-  await new Promise((r) => setTimeout(r, 3_000)); // let every chat's 20-a-minute window breathe
+  // The cards just used up part of each group's 20-a-minute budget: start the presses on a fresh window.
+  await new Promise((r) => setTimeout(r, 61_000));
   const intake = (async () => {
     while (!abort.signal.aborted) await rt.intakeOnce().catch(() => undefined);
   })();

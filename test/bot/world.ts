@@ -72,7 +72,7 @@ export async function startBotWorld(handle: DbHandle, opts: { installation?: Ins
     createAdapters: (deps) =>
       new Map([
         ['vk', createVkAdapter({ token: VK_USER, groupToken: VK_GROUP, groupId: GROUP_ID, apiBaseUrl: vk.apiBaseUrl, rps: 1000, groupRps: 1000, retryDelayMs: 1, clock })],
-        ['telegram', createTelegramAdapter({ bot: { token: BOT_TOKEN, apiRoot: tg.apiRoot, onUpdate: deps.onTelegramUpdate, clock } })],
+        ['telegram', createTelegramAdapter({ bot: { token: BOT_TOKEN, apiRoot: tg.apiRoot, onUpdate: deps.onTelegramUpdate, pushed: deps.telegramPushed, clock } })],
       ] as const),
   });
   const rt = await createStaffRuntime(app, { token: BOT_TOKEN, apiRoot: tg.apiRoot, instance: 'test' });
