@@ -237,6 +237,9 @@ async function openIncident(deps: ProcessDeps, tx: Db, post: PostRow, cls: Class
       department: decision.department,
       reason: decision.reason,
       explanation: cls.explanation ?? null,
+      // The moderators' card offers these as one-tap choices.
+      topTopics: cls.topTopics ?? null,
+      topDepartments: cls.topDepartments ?? null,
       repeatOf,
     },
   });
