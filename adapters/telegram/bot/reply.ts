@@ -82,7 +82,9 @@ async function sendPhotoOnce(telegram: Telegram, payload: { chat_id: number | st
   const timer = setTimeout(() => ctl.abort(new Error(`sendPhoto timed out after ${timeoutMs} ms`)), timeoutMs);
   try {
     const file = Input.fromBuffer(Buffer.from(photo.data), photo.filename);
-    return await telegram.callApi('sendPhoto', { chat_id: payload.chat_id, photo: file, caption: payload.text, parse_mode: 'HTML', reply_parameters: payload.reply_parameters } as never, { signal: ctl.signal as never });
+    // A multipart request carries object fields as JSON strings; telegraf serializes only some of them itself.
+    const fields = { chat_id: payload.chat_id, photo: file, caption: payload.text, parse_mode: 'HTML', reply_parameters: JSON.stringify(payload.reply_parameters) };
+    return await telegram.callApi('sendPhoto', fields as never, { signal: ctl.signal as never });
   } finally {
     clearTimeout(timer);
   }
