@@ -18,6 +18,8 @@ export interface AdapterDeps {
   onTelegramUpdate?: NonNullable<TelegramAdapterOptions['bot']>['onUpdate'];
   /** getUpdates long-poll seconds, read at each poll (the staff bot's intake raises it). */
   telegramLongPollSec?: () => number;
+  /** Webhook mode: drains the updates Telegram pushed (null when polling). */
+  telegramPushed?: () => unknown[] | null;
 }
 
 /**
@@ -64,6 +66,7 @@ export function createAdapters(deps: AdapterDeps): Map<Channel, ChannelAdapter> 
         ...(env.TELEGRAM_API_ROOT ? { apiRoot: env.TELEGRAM_API_ROOT } : {}),
         ...(deps.onTelegramUpdate ? { onUpdate: deps.onTelegramUpdate } : {}),
         ...(deps.telegramLongPollSec ? { longPollSec: deps.telegramLongPollSec } : {}),
+        ...(deps.telegramPushed ? { pushed: deps.telegramPushed } : {}),
         log: log.child({ channel: 'telegram' }),
         clock,
       },

@@ -5,9 +5,9 @@ import { runDemo } from '../src/demo/run.js';
 import type { PeriodReport } from '../src/reports/period.js';
 
 describe('otklik demo', () => {
-  it('plays the bundled week through the real pipeline and reports it', async () => {
+  it('plays the bundled week through the real pipeline and the staff bot, and reports it', { timeout: 300_000 }, async () => {
     const out: string[] = [];
-    const code = await runDemo({ env: readEnv({ LOG_LEVEL: 'silent' }), fileAdapter: createFileAdapter(), out: (l) => out.push(l), dataDir: 'memory://', format: 'json' });
+    const code = await runDemo({ env: readEnv({ LOG_LEVEL: 'silent' }), fileAdapter: createFileAdapter(), out: (l) => out.push(l), dataDir: 'memory://', format: 'json', chats: true });
     expect(code).toBe(0);
     const r = JSON.parse(out[0]!) as PeriodReport;
     expect(r.posts).toBeGreaterThanOrEqual(60);
@@ -21,5 +21,11 @@ describe('otklik demo', () => {
     expect(r.medianFirstAnswerMin).toBeGreaterThan(0);
     expect(r.byChannel.map((c) => c.key).sort()).toEqual(['ok', 'telegram', 'vk']);
     expect(r.byDepartment.length).toBeGreaterThan(3);
+    // The week was worked through the staff bot: the chats' transcript follows the report.
+    const transcript = out.slice(1).join('\n');
+    expect(transcript).toMatch(/═══ Модераторы \(-1000000000001\): \d+ сообщений, \d+ правок ═══/);
+    expect(transcript).toContain('[✅ Подтвердить');
+    expect(transcript).toMatch(/═══ Пресс-служба .*═══/);
+    expect(transcript).toContain('Статус: Ответ дан — Павел Пресс-службин');
   });
 });

@@ -28,6 +28,6 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions = {}): Channe
       if (!adapter) return Promise.reject(new SourceError('broken', `Telegram: unknown source kind "${source.kind}"`));
       return adapter.poll(source, cursor, signal);
     },
-    reply: (target, text, key) => bot.reply!(target, text, key),
+    reply: (target, text, key, photos) => bot.reply!(target, text, key, photos),
   };
 }

@@ -104,8 +104,8 @@ export function createVkAdapter(opts: VkAdapterOptions = {}): ChannelAdapter {
     poll: (source, cursor, signal) => (signal?.throwIfAborted(), pollOne(source, cursor)),
     pollBatch,
     replyRetrySafe: true,
-    reply: (target, text, key) =>
-      sendReply({ caller: groupApi ? groupCaller : userCaller, groupId: opts.groupId }, target, text, key).catch((err: unknown) => {
+    reply: (target, text, key, photos) =>
+      sendReply({ caller: groupApi ? groupCaller : userCaller, uploader: userApi ? userCaller : groupCaller, groupId: opts.groupId }, target, text, key, photos).catch((err: unknown) => {
         throw toSourceError(err, 'reply');
       }),
   };

@@ -1,4 +1,5 @@
-import type { ReplyResult, ReplyTarget } from '../../src/domain/source.js';
+import type { ReplyPhoto, ReplyResult, ReplyTarget } from '../../src/domain/source.js';
+import { uploadWallPhotos } from './photos.js';
 import { SourceError } from '../../src/domain/source.js';
 import type { VkCaller } from './client.js';
 import { commentId, messageId, wallPostUrl } from './map.js';
@@ -21,16 +22,19 @@ export interface ReplyDeps {
   caller: VkCaller;
   /** The administration's community: comments are posted on its behalf. */
   groupId?: number;
+  /** Caller for photos.getWallUploadServer (VK serves it to user tokens); default `caller`. */
+  uploader?: VkCaller;
 }
 
 /**
  * Publishes a reply where the post came from. The caller retries timeouts
  * with the same `guid` / `random_id`, which VK deduplicates.
  */
-export async function sendReply(deps: ReplyDeps, target: ReplyTarget, text: string, key: string): Promise<ReplyResult> {
+export async function sendReply(deps: ReplyDeps, target: ReplyTarget, text: string, key: string, photos: ReplyPhoto[] = []): Promise<ReplyResult> {
   if (target.type === 'wall') {
     const owner = Number(target.owner_id);
     const post = Number(target.post_id);
+    const attachments = photos.length ? (await uploadWallPhotos(deps.uploader ?? deps.caller, deps.groupId, photos)).join(',') : undefined;
     const res = await deps.caller.call<{ comment_id: number }>('wall.createComment', {
       owner_id: owner,
       post_id: post,
@@ -38,6 +42,7 @@ export async function sendReply(deps: ReplyDeps, target: ReplyTarget, text: stri
       message: text,
       reply_to_comment: target.reply_to_comment == null ? undefined : Number(target.reply_to_comment),
       guid: key,
+      attachments,
     });
     return { externalId: commentId(owner, post, res.comment_id), url: `${wallPostUrl(owner, post)}?reply=${res.comment_id}` };
   }

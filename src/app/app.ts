@@ -10,6 +10,7 @@ import type { ChannelAdapter } from '../domain/source.js';
 import { createLogger, type Logger } from '../log.js';
 import { createLogNotifier, type Notifier } from '../notify.js';
 import { createOutboxNotifier } from '../bot/notifier.js';
+import { keepSetAside } from '../bot/set-aside.js';
 import { createDedupeIndex } from '../pipeline/dedupe-index.js';
 import { createPoller } from '../pipeline/poller.js';
 import { processPending, type PipelineStep, type ProcessDeps } from '../pipeline/process.js';
@@ -29,6 +30,8 @@ export interface StaffIntakeHooks {
   onTelegramUpdate: (update: Update, which: 'bot' | 'citizen_bot') => Promise<void>;
   /** getUpdates long-poll timeout in seconds: 0 for poll cycles, more while the bot's intake runs. */
   telegramLongPollSec: () => number;
+  /** Webhook mode: updates Telegram pushed, taken instead of calling getUpdates (null: polling mode). */
+  telegramPushed: () => Update[] | null;
 }
 
 /** Everything a command needs, built once. */
@@ -45,7 +48,7 @@ export interface App {
   notifier: Notifier;
   adapters: ReadonlyMap<Channel, ChannelAdapter>;
   /** Set by the staff bot when it starts (src/bot/runtime.ts). */
-  staffIntake: { handler: ((update: Update) => Promise<void>) | null; longPollSec: number };
+  staffIntake: { handler: ((update: Update) => Promise<void>) | null; longPollSec: number; pushed: Update[] | null };
   pipeline: ProcessDeps;
   poller: ReturnType<typeof createPoller>;
   /** Decide every stored post that has no decision yet. */
@@ -85,12 +88,13 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const classifier = opts.classifier ?? createPipelineClassifier({ installation, db, env, log, clock });
   // With a staff bot every notice goes through the outbox (sent by `start`); otherwise to the log.
   const notifier = opts.notifier ?? (env.TELEGRAM_BOT_TOKEN ? createOutboxNotifier({ db, installation, clock, log }) : createLogNotifier(log));
-  const staffIntake: App['staffIntake'] = { handler: null, longPollSec: 0 };
+  const staffIntake: App['staffIntake'] = { handler: null, longPollSec: 0, pushed: null };
   const hooks: StaffIntakeHooks = {
     onTelegramUpdate: async (update, which) => {
       if (which === 'bot' && staffIntake.handler) await staffIntake.handler(update);
     },
     telegramLongPollSec: () => staffIntake.longPollSec,
+    telegramPushed: () => (staffIntake.pushed ? staffIntake.pushed.splice(0) : null),
   };
   const adapters = opts.createAdapters?.({ env, log, clock, installation, ...hooks }) ?? new Map();
   const gazetteer = createGazetteer(installation.territory);
@@ -104,6 +108,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     clock,
     log,
     ...(opts.faults ? { faults: opts.faults } : {}),
+    onSetAside: (postId, cls, at) => keepSetAside(db, postId, cls, at),
   };
   const poller = createPoller({
     db,

@@ -35,8 +35,11 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
       return;
     }
     const now = clock.now();
-    const fresh = await enqueueMessage(db, { chatId, html: msg.html, ...(msg.key ? { key: msg.key } : {}) }, now);
+    // Telegram takes 4096 characters a message: a long notice (a weekly report) goes in parts, each once-only.
+    const parts = splitForTelegram(msg.html);
+    const fresh = await enqueueMessage(db, { chatId, html: parts[0]!, ...(msg.key ? { key: msg.key } : {}) }, now);
     if (!fresh) return;
+    for (let i = 1; i < parts.length; i++) await enqueueMessage(db, { chatId, html: parts[i]!, ...(msg.key ? { key: `${msg.key}#${i + 1}` } : {}) }, now);
     if (msg.photo) await enqueueFile(db, { chatId, kind: 'photo', filename: msg.photo.filename, data: msg.photo.data, ...(msg.key ? { key: `${msg.key}#photo` } : {}) }, now);
     if (msg.document) await enqueueFile(db, { chatId, kind: 'document', filename: msg.document.filename, data: msg.document.data, ...(msg.key ? { key: `${msg.key}#document` } : {}) }, now);
     deps.queued?.();
@@ -46,4 +49,22 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
     toManagers: (text) => send('managers', { html: escapeHtml(text) }),
     send,
   };
+}
+
+/**
+ * Splits HTML into parts under `max` characters at line breaks (our notices keep tags within
+ * a line, so every part stays well-formed); a single over-long line is cut.
+ */
+export function splitForTelegram(html: string, max = 4000): string[] {
+  const parts: string[] = [];
+  let cur = '';
+  for (const line of html.split('\n')) {
+    const piece = line.length > max ? `${line.slice(0, max - 1)}…` : line;
+    if (cur && cur.length + 1 + piece.length > max) {
+      parts.push(cur);
+      cur = piece;
+    } else cur = cur ? `${cur}\n${piece}` : piece;
+  }
+  if (cur || !parts.length) parts.push(cur);
+  return parts;
 }

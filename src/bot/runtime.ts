@@ -9,7 +9,11 @@ import { createStaffBot, type StaffBot } from './bot.js';
 import { syncNewIncidents } from './card-sync.js';
 import type { BotDeps } from './deps.js';
 import { createDraftWriter } from './draft.js';
+import { sendSetAsideDigest } from './set-aside.js';
 import { createOutboxSender, type OutboxSender } from './sender.js';
+import type { SendLimits } from './send-limits.js';
+import { startWebhook } from './webhook.js';
+import { ConfigError } from '../config/installation.js';
 
 export interface StaffRuntime {
   deps: BotDeps;
@@ -21,11 +25,17 @@ export interface StaffRuntime {
 }
 
 /** Builds the staff bot's parts on an App (no loops started): used by `start`, the demo and tests. */
-export async function createStaffRuntime(app: App, opts: { token: string; apiRoot?: string; instance?: string }): Promise<StaffRuntime> {
+export async function createStaffRuntime(app: App, opts: { token: string; apiRoot?: string; instance?: string; limits?: SendLimits }): Promise<StaffRuntime> {
   const telegram = new Telegram(opts.token, opts.apiRoot ? { apiRoot: opts.apiRoot } : {});
   const log = app.log.child({ part: 'bot' });
-  const sender = createOutboxSender({ db: app.db, telegram, clock: app.clock, log, instance: opts.instance ?? app.env.OTKLIK_INSTANCE ?? `${hostname()}:${process.pid}` });
-  const publisher = createReplyPublisher({ db: app.db, adapters: app.adapters, clock: app.clock, log, interimDays: app.installation.sla.interim_days });
+  const sender = createOutboxSender({ db: app.db, telegram, clock: app.clock, log, instance: opts.instance ?? app.env.OTKLIK_INSTANCE ?? `${hostname()}:${process.pid}`, ...(opts.limits ? { limits: opts.limits } : {}) });
+  const fetchPhoto = async (fileId: string) => {
+    const url = await telegram.getFileLink(fileId);
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`photo ${fileId}: HTTP ${res.status} from the Bot API file server`);
+    return { filename: `${fileId}.jpg`, data: new Uint8Array(await res.arrayBuffer()) };
+  };
+  const publisher = createReplyPublisher({ db: app.db, adapters: app.adapters, clock: app.clock, log, interimDays: app.installation.sla.interim_days, fetchPhoto });
   let bot: StaffBot | null = null;
   const deps: BotDeps = {
     db: app.db,
@@ -53,6 +63,7 @@ export async function createStaffRuntime(app: App, opts: { token: string; apiRoo
       const cycle = ids.length ? await app.poller.pollOnce({ force: true, sourceIds: ids }) : { polled: 0, failed: 0 };
       await app.processPending();
       await syncNewIncidents(deps);
+      await sendSetAsideDigest(deps);
       // Another instance holds the lease, or Telegram failed: do not spin.
       return cycle.polled ? 0 : 5_000;
     },
@@ -74,10 +85,16 @@ export async function startStaffBot(app: App): Promise<{ stop(): void }> {
   const token = app.env.TELEGRAM_BOT_TOKEN;
   if (!token) return { stop() {} };
   const rt = await createStaffRuntime(app, { token, ...(app.env.TELEGRAM_API_ROOT ? { apiRoot: app.env.TELEGRAM_API_ROOT } : {}) });
-  app.staffIntake.longPollSec = app.env.TELEGRAM_LONG_POLL_SEC;
-  if (!(await staffSourceIds(app)).length) app.log.warn('staff bot: no `channel: telegram, kind: bot` source is configured, so the bot reads no updates (buttons and commands will not work)');
   const abort = new AbortController();
   void rt.sender.run(abort.signal);
+  const webhookUrl = app.env.TELEGRAM_WEBHOOK_URL;
+  if (webhookUrl) {
+    if (!app.env.TELEGRAM_WEBHOOK_SECRET) throw new ConfigError('environment: TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL');
+    const hook = await startWebhook(app, rt, { url: webhookUrl, secret: app.env.TELEGRAM_WEBHOOK_SECRET, port: app.env.TELEGRAM_WEBHOOK_PORT });
+    return { stop: () => (abort.abort(), void hook.stop()) };
+  }
+  app.staffIntake.longPollSec = app.env.TELEGRAM_LONG_POLL_SEC;
+  if (!(await staffSourceIds(app)).length) app.log.warn('staff bot: no `channel: telegram, kind: bot` source is configured, so the bot reads no updates (buttons and commands will not work)');
   void (async () => {
     while (!abort.signal.aborted) {
       try {

@@ -26,7 +26,9 @@ export interface SendLimits {
 const isGroup = (chatId: string) => chatId.startsWith('-');
 
 export function createSendLimits(opts: SendLimitsOptions = {}): SendLimits {
-  const perChatMs = opts.perChatMs ?? 1000;
+  // A little over the nominal limits: a request's arrival jitters, and Telegram counts arrivals.
+  const perChatMs = opts.perChatMs ?? 1050;
+  const groupWindowMs = 61_000;
   const groupPerMinute = opts.groupPerMinute ?? 20;
   const globalPerSecond = opts.globalPerSecond ?? 30;
   const lastByChat = new Map<string, number>();
@@ -38,8 +40,8 @@ export function createSendLimits(opts: SendLimitsOptions = {}): SendLimits {
     let at = (lastByChat.get(chatId) ?? -Infinity) + perChatMs;
     const paused = pausedUntil.get(chatId);
     if (paused !== undefined) at = Math.max(at, paused);
-    const win = groupWindow.get(chatId)?.filter((t) => t > now - 60_000);
-    if (win && win.length >= groupPerMinute) at = Math.max(at, win[win.length - groupPerMinute]! + 60_000);
+    const win = groupWindow.get(chatId)?.filter((t) => t > now - groupWindowMs);
+    if (win && win.length >= groupPerMinute) at = Math.max(at, win[win.length - groupPerMinute]! + groupWindowMs);
     return at;
   }
 
@@ -49,7 +51,7 @@ export function createSendLimits(opts: SendLimitsOptions = {}): SendLimits {
       for (const chatId of new Set([...lastByChat.keys(), ...pausedUntil.keys()])) {
         const at = freeAt(chatId, now);
         if (at > now) out.set(chatId, at);
-        else if (now - (lastByChat.get(chatId) ?? 0) > 60_000 && (pausedUntil.get(chatId) ?? 0) <= now) forget(chatId);
+        else if (now - (lastByChat.get(chatId) ?? 0) > groupWindowMs && (pausedUntil.get(chatId) ?? 0) <= now) forget(chatId);
       }
       return out;
     },
@@ -65,7 +67,7 @@ export function createSendLimits(opts: SendLimitsOptions = {}): SendLimits {
       lastByChat.set(chatId, now);
       global.push(now);
       if (isGroup(chatId)) {
-        const win = (groupWindow.get(chatId) ?? []).filter((t) => t > now - 60_000);
+        const win = (groupWindow.get(chatId) ?? []).filter((t) => t > now - groupWindowMs);
         win.push(now);
         groupWindow.set(chatId, win);
       }

@@ -73,8 +73,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'demo',
     summary: 'проиграть смоделированную неделю на встроенной базе и напечатать недельный отчёт',
     details: 'Своя база в <OTKLIK_DATA_DIR>/demo (очищается перед запуском) и своя конфигурация config/demo/config.yaml; рабочую базу не трогает.',
-    options: [{ flags: '--format <формат>', description: 'вид отчёта: text или json', default: 'text', parse: oneOf(['text', 'json']), choices: ['text', 'json'] }],
-    examples: ['demo', 'demo --format json'],
+    options: [
+      { flags: '--format <формат>', description: 'вид отчёта: text или json', default: 'text', parse: oneOf(['text', 'json']), choices: ['text', 'json'] },
+      { flags: '--chats', description: 'ещё напечатать переписку служебных чатов за неделю (карточки, правки, кнопки)' },
+    ],
+    examples: ['demo', 'demo --format json', 'demo --chats'],
     needs: 'env',
     load: async () => (await import('../commands/demo.js')).demoCommand,
   },

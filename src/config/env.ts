@@ -34,6 +34,12 @@ export const envSchema = z.object({
   TELEGRAM_API_ROOT: optionalUrl,
   /** getUpdates long-poll timeout of the staff bot's intake loop (`start`), seconds. */
   TELEGRAM_LONG_POLL_SEC: z.coerce.number().int().min(1).max(50).default(25),
+  /** Webhook mode for the staff bot: the public HTTPS URL Telegram posts updates to (instead of long polling). */
+  TELEGRAM_WEBHOOK_URL: optionalUrl,
+  /** Secret token Telegram sends with every webhook request (1-256 of A-Z a-z 0-9 _ -); required with the URL. */
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, '1-256 characters: A-Z, a-z, 0-9, _ or -').optional(),
+  /** Local port the webhook listens on (behind the HTTPS proxy). */
+  TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
   TME_BASE_URL: optionalUrl,
 
   OPENAI_API_KEY: z.string().optional(),
@@ -69,6 +75,7 @@ export const SECRET_ENV_KEYS = [
   'OK_ACCESS_TOKEN',
   'TELEGRAM_BOT_TOKEN',
   'TELEGRAM_CITIZEN_BOT_TOKEN',
+  'TELEGRAM_WEBHOOK_SECRET',
   'OPENAI_API_KEY',
   'DATABASE_URL',
 ] as const;

@@ -141,6 +141,8 @@ export const installationSchema = z.strictObject({
       poll: cronLine.default('* * * * *'),
       /** cron: remind and escalate deadlines. */
       deadlines: cronLine.default('*/10 * * * *'),
+      /** cron: morning digest of open incidents to each department's chat (sent on working days only). */
+      digest: cronLine.default('30 8 * * *'),
       /** cron: weekly report to managers (Monday 09:00). */
       weekly_report: cronLine.default('0 9 * * 1'),
       /** cron: retrain the model on moderators' labels. */

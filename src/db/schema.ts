@@ -209,6 +209,8 @@ export const replies = pgTable(
     postId: bigint('post_id', { mode: 'number' }),
     text: text('text').notNull(),
     isInterim: boolean('is_interim').notNull().default(false),
+    /** Staff-bot file ids of photos to publish with the text (fetched from Telegram when publishing). */
+    photos: jsonb('photos').$type<string[]>().notNull().default([]),
     /** pending | published | failed */
     status: text('status').notNull().default('pending'),
     /** Stable across retries; sent to the network (VK guid / random_id). */
@@ -353,4 +355,16 @@ export const seenChats = pgTable('seen_chats', {
   botStatus: text('bot_status'),
   firstSeenAt: ts('first_seen_at').notNull(),
   lastSeenAt: ts('last_seen_at').notNull(),
+});
+
+/** Posts the classifier decided are not incidents, kept for the moderators' digest unless the trained model was sure. */
+export const setAside = pgTable('set_aside', {
+  postId: bigint('post_id', { mode: 'number' }).primaryKey(),
+  kind: text('kind').notNull(),
+  by: text('by').notNull(),
+  confidence: real('confidence'),
+  reason: text('reason'),
+  createdAt: ts('created_at').notNull(),
+  /** When the digest showed it to moderators; null = still to show. */
+  shownAt: ts('shown_at'),
 });

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
-import type { ChannelAdapter, Cursor, PollResult, SourceRef } from '../domain/source.js';
+import type { Channel } from '../domain/post.js';
+import { SourceError, type ChannelAdapter, type Cursor, type PollResult, type SourceRef } from '../domain/source.js';
 
 /**
  * Wraps the file adapter for the demo: hands out a feed's posts only once the
@@ -27,7 +28,29 @@ export function createReplayAdapter(file: ChannelAdapter, clock: Clock): Channel
       const from = cursor ? Number(cursor) : 0;
       let to = from;
       while (to < all.length && all[to]!.publishedAt <= clock.now()) to++;
-      return { posts: all.slice(from, to), cursor: String(to) };
+      // The demo answers its posts through the reply publisher: give them a reply address.
+      return { posts: all.slice(from, to).map((p) => ({ ...p, replyTarget: p.replyTarget ?? { type: 'demo', url: p.url ?? null } })), cursor: String(to) };
     },
   };
+}
+
+/**
+ * The demo's stand-ins for VK, OK and Telegram: they read nothing (their sources fail as
+ * "not configured", as before) and accept replies to demo posts, so the press service's
+ * «Опубликовать» goes through the real reply publisher.
+ */
+export function createDemoReplyAdapters(): Array<[Channel, ChannelAdapter]> {
+  return (['vk', 'ok', 'telegram'] as const).map((channel) => {
+    let n = 0;
+    const adapter: ChannelAdapter = {
+      channel,
+      kinds: [],
+      poll: async () => {
+        throw new SourceError('broken', `канал «${channel}» не настроен: нет токена или адаптера`);
+      },
+      replyRetrySafe: true,
+      reply: async (target) => ({ externalId: `demo-reply-${++n}`, url: typeof target.url === 'string' ? `${target.url}#reply-${n}` : null }),
+    };
+    return [channel, adapter];
+  });
 }

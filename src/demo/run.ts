@@ -2,14 +2,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { createApp, type AppOptions } from '../app/app.js';
+import { createStaffRuntime } from '../bot/runtime.js';
+import { createSendLimits } from '../bot/send-limits.js';
 import { ManualClock } from '../clock.js';
 import type { Env } from '../config/env.js';
+import { loadInstallation, type Installation } from '../config/installation.js';
 import type { ChannelAdapter } from '../domain/source.js';
 import { createLogger } from '../log.js';
 import { buildPeriodReport } from '../reports/period.js';
 import { renderReportText } from '../reports/text.js';
-import { createReplayAdapter } from './replay-adapter.js';
-import { createSimulatedStaff } from './staff.js';
+import { startDemoBotApi } from './bot-api.js';
+import { createBotStaff } from './bot-staff.js';
+import { createDemoReplyAdapters, createReplayAdapter } from './replay-adapter.js';
+import { renderTranscript } from './transcript.js';
 
 /** The demo week: Monday 16 – Sunday 22 November 2026, Moscow time. */
 export const DEMO_WEEK_START = '2026-11-16T00:00:00+03:00';
@@ -26,30 +31,48 @@ export interface DemoOptions {
   /** Database directory; default `<OTKLIK_DATA_DIR>/demo`, wiped first. `memory://` in tests. */
   dataDir?: string;
   format?: 'text' | 'json';
+  /** Also print what every staff chat saw (`demo --chats`). */
+  chats?: boolean;
+}
+
+/** The demo's staff chats: invented ids for the moderators, the press service, managers and every department. */
+export function demoInstallation(base: Installation): Installation {
+  return {
+    ...base,
+    chats: { moderators: '-1000000000001', press: '-1000000000002', managers: '-1000000000003', admins: '-1000000000004' },
+    departments: base.departments.map((d, i) => ({ ...d, chat: String(-1000000000100 - i) })),
+  };
 }
 
 /**
  * Plays a week: the bundled feed arrives post by post as the simulated clock
  * reaches each post's time, goes through the real poller and pipeline into the
- * embedded database, simulated staff answer, and the weekly report is printed.
+ * embedded database; simulated staff work it through the real staff bot (cards,
+ * button presses, replies to the bot) against an in-process Bot API, answers are
+ * published through the reply publisher, and the weekly report is printed.
  */
 export async function runDemo(opts: DemoOptions): Promise<number> {
   const clock = new ManualClock(DEMO_WEEK_START);
   const dataDir = opts.dataDir ?? join(opts.env.OTKLIK_DATA_DIR, 'demo');
   const log = createLogger({ level: opts.env.LOG_LEVEL === 'info' ? 'warn' : opts.env.LOG_LEVEL });
+  const env = { ...opts.env, DATABASE_URL: undefined, TELEGRAM_BOT_TOKEN: undefined, OPENAI_API_KEY: undefined, OTKLIK_CONFIG: DEMO_CONFIG };
   const appOpts: AppOptions = {
-    // The demo's own config (the bundled feed as its only source), whatever OTKLIK_CONFIG says.
-    env: { ...opts.env, DATABASE_URL: undefined, OTKLIK_CONFIG: DEMO_CONFIG },
+    env,
+    // The demo's own config (the bundled feed as its only source) with invented staff chats, whatever OTKLIK_CONFIG says.
+    installation: demoInstallation(loadInstallation(DEMO_CONFIG)),
     clock,
     log,
     dataDir,
     // Wiped only after its lock is taken: a second demo on the same directory is refused, not clobbered.
     freshDb: true,
-    createAdapters: () => new Map([['file', createReplayAdapter(opts.fileAdapter, clock)]]),
+    createAdapters: () => new Map([['file', createReplayAdapter(opts.fileAdapter, clock)], ...createDemoReplyAdapters()]),
   };
   const app = await createApp(appOpts);
+  const api = await startDemoBotApi(() => clock.now());
   try {
-    const staff = createSimulatedStaff(app);
+    // The week is simulated: the sender keeps no real-time limits (they would move the clock).
+    const rt = await createStaffRuntime(app, { token: '7000:demo', apiRoot: api.apiRoot, instance: 'demo', limits: createSendLimits({ perChatMs: 0, groupPerMinute: Number.MAX_SAFE_INTEGER, globalPerSecond: Number.MAX_SAFE_INTEGER }) });
+    const staff = await createBotStaff(app, rt, api);
     const start = clock.now().getTime();
     let posts = 0;
     while (clock.now().getTime() < start + WEEK_MS) {
@@ -70,8 +93,10 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       opts.out(`Демо: ${posts} публикаций прошли через конвейер за неделю ${DateTime.fromJSDate(from).setZone(app.installation.timezone).toFormat('dd.MM')}–${DateTime.fromJSDate(new Date(to.getTime() - 1)).setZone(app.installation.timezone).toFormat('dd.MM.yyyy')}.`);
       if (!dataDir.startsWith('memory://')) opts.out(`База демо: ${dataDir} (посмотреть: OTKLIK_DATA_DIR=${dataDir} npx otklik incidents)`);
     }
+    if (opts.chats) for (const line of renderTranscript(api.transcript(), app.installation)) opts.out(line);
     return 0;
   } finally {
+    await api.close();
     await app.close();
   }
 }

@@ -31,6 +31,12 @@ export type PollOutcome =
   | ({ ok: true; sourceId: number } & PollResult)
   | { ok: false; sourceId: number; error: SourceError };
 
+/** A photo published with a reply (VK wall photo upload, Telegram sendPhoto). */
+export interface ReplyPhoto {
+  filename: string;
+  data: Uint8Array;
+}
+
 export interface ReplyResult {
   externalId: string;
   url?: string | null;
@@ -54,7 +60,7 @@ export interface ChannelAdapter {
    * Publish a reply. `idempotencyKey` is stable across retries (VK `guid`,
    * `random_id`), so a retried call never posts twice.
    */
-  reply?(target: ReplyTarget, text: string, idempotencyKey: string): Promise<ReplyResult>;
+  reply?(target: ReplyTarget, text: string, idempotencyKey: string, photos?: ReplyPhoto[]): Promise<ReplyResult>;
   /**
    * True when calling `reply` again with the same idempotencyKey can never post
    * twice (VK `guid` / `random_id`), so a reply whose outcome is unknown after a

@@ -13,7 +13,7 @@ export async function markOverdue(db: Db, now: Date): Promise<number[]> {
     .from(incidents)
     .where(
       and(
-        inArray(incidents.status, ['new', 'assigned', 'in_work']),
+        inArray(incidents.status, ['new', 'assigned', 'in_work', 'ready']),
         isNull(incidents.firstResponseAt),
         lt(incidents.deadlineAt, now),
         sql`not exists (select 1 from ${incidentEvents} e where e.incident_id = ${incidents.id} and e.type = 'overdue')`,

@@ -5,6 +5,9 @@ import { retrain } from '../classify/labels.js';
 import { buildPeriodReport } from '../reports/period.js';
 import { renderReportText } from '../reports/text.js';
 import { markOverdue } from './overdue.js';
+import { runDeadlineAlerts, runMorningDigest, type DeadlineJobDeps } from './deadline-alerts.js';
+
+const jobDeps = (app: App): DeadlineJobDeps => ({ db: app.db, installation: app.installation, calendar: app.calendar, clock: app.clock, notifier: app.notifier });
 
 /** What a job run reports: its log line's Russian message and fields (the next run is added). */
 export interface JobSummary {
@@ -29,6 +32,15 @@ export function startSchedules(app: App, extra: Record<string, { cron: string; r
       run: async () => {
         const ids = await markOverdue(app.db, app.clock.now());
         if (ids.length) app.log.info({ count: ids.length }, 'incidents became overdue');
+        const alerts = await runDeadlineAlerts(jobDeps(app));
+        if (alerts.reminded || alerts.escalated) app.log.info(alerts, 'deadline reminders and escalations checked');
+      },
+    },
+    digest: {
+      cron: s.digest,
+      run: async () => {
+        const sent = await runMorningDigest(jobDeps(app));
+        if (sent) app.log.info({ departments: sent }, 'morning digest queued');
       },
     },
     weekly_report: {

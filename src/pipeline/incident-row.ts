@@ -22,10 +22,11 @@ export function newIncident(deps: ProcessDeps, post: PostRow, cls: Classificatio
     topicGroup: topic?.group ?? null,
     departmentCode: decision.department,
     territory: territoryLabel(territory),
-    priority: topic?.priority ?? 'normal',
+    // An LLM's topic never raises the priority on its own (a post can talk an LLM into anything).
+    priority: cls.by === 'llm' && topic?.priority === 'high' ? 'normal' : (topic?.priority ?? 'normal'),
     confidence: cls.confidence,
     classifiedBy: cls.by,
-    needsReview: cls.needsReview || !topic,
+    needsReview: cls.needsReview || !topic || cls.by === 'llm',
     routeReason: decision.reason,
     channel: post.channel,
     firstPostId: post.id,
@@ -45,6 +46,9 @@ export function newIncident(deps: ProcessDeps, post: PostRow, cls: Classificatio
     department: decision.department,
     reason: decision.reason,
     explanation: cls.explanation ?? null,
+    // The moderators' card offers these as one-tap choices.
+    topTopics: cls.topTopics ?? null,
+    topDepartments: cls.topDepartments ?? null,
     repeatOf,
   };
   return { values, event };

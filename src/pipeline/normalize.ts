@@ -36,6 +36,9 @@ export function normalizeText(input: string | null | undefined): string {
   s = s
     .replace(/\r\n?/g, '\n')
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b\u2060\ufeff]/g, '')
+    // Joiners and soft hyphens inside a word («я\u200dма») would hide it from every classifier;
+    // between emoji they stay (👨‍👩‍👧 is one picture).
+    .replace(/(?<=\p{L})[\u200c\u200d\u00ad]+(?=\p{L})/gu, '')
     .replace(/[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+/g, ' ')
     .replace(/ *\n */g, '\n')
     .replace(/\n{3,}/g, '\n\n')

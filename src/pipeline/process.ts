@@ -25,6 +25,8 @@ export interface ProcessDeps {
   clock: Clock;
   log: Logger;
   faults?: (step: PipelineStep) => void;
+  /** A post decided as not an incident (the staff bot keeps it for the moderators' digest). Idempotent. */
+  onSetAside?: (postId: number, cls: Classification, at: Date) => Promise<void>;
 }
 
 export interface ProcessStats {
@@ -70,6 +72,8 @@ async function processBatch(deps: ProcessDeps, batch: PostRow[], stats: ProcessS
   let decided: Awaited<ReturnType<typeof decideBatch>>;
   try {
     decided = await decideBatch(deps, batch, nextId);
+    // Kept before the posts are marked done: a crash in between only repeats an idempotent insert.
+    for (const d of decided.decisions) if (d.type === 'other') await deps.onSetAside?.(d.post.id, d.cls, decided.now);
     await writeBatch(deps, decided.decisions, decided.now);
   } catch (err) {
     // The in-memory index may hold incidents of the batch that were never written.
@@ -144,6 +148,8 @@ export async function processPost(deps: ProcessDeps, post: PostRow): Promise<'in
   crashPoint(deps.faults, 'classified');
   const now = clock.now();
   if (!isIncidentKind(cls.kind)) {
+    // Kept before the post is marked done: a crash in between only repeats an idempotent insert.
+    await deps.onSetAside?.(post.id, cls, now);
     const done = await db
       .update(posts)
       .set({ processedAt: now, decidedKind: cls.kind })

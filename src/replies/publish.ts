@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { incidents, posts, replies } from '../db/schema.js';
 import type { Channel } from '../domain/post.js';
-import { isAmbiguousDelivery, SourceError, type ChannelAdapter } from '../domain/source.js';
+import { isAmbiguousDelivery, SourceError, type ChannelAdapter, type ReplyPhoto } from '../domain/source.js';
 import { canTransition, type Status } from '../domain/status.js';
 import { transition } from '../incidents/transition.js';
 import { interimFollowupDeadline } from '../sla/deadline.js';
@@ -24,6 +24,8 @@ export interface ReplyPublisherDeps {
   log: Logger;
   /** Days for the full answer after an interim one (`sla.interim_days`, default 7). */
   interimDays?: number;
+  /** Fetches a photo kept as a staff-bot file id (the department's answer) for publishing. */
+  fetchPhoto?: (fileId: string) => Promise<ReplyPhoto>;
 }
 
 export interface QueueReply {
@@ -34,6 +36,8 @@ export interface QueueReply {
   actor: string;
   /** The post to answer; default: the incident's first post. */
   postId?: number;
+  /** Staff-bot file ids of photos to publish with the text (where the channel allows). */
+  photos?: string[];
 }
 
 /**
@@ -49,7 +53,7 @@ export function createReplyPublisher(deps: ReplyPublisherDeps) {
     const postId = input.postId ?? (await db.select({ id: incidents.firstPostId }).from(incidents).where(eq(incidents.id, input.incidentId)))[0]?.id;
     const [row] = await db
       .insert(replies)
-      .values({ incidentId: input.incidentId, postId: postId ?? null, text: input.text, isInterim: input.interim ?? false, idempotencyKey: `otklik-${randomUUID()}`, createdBy: input.actor, createdAt: clock.now() })
+      .values({ incidentId: input.incidentId, postId: postId ?? null, text: input.text, isInterim: input.interim ?? false, photos: input.photos ?? [], idempotencyKey: `otklik-${randomUUID()}`, createdBy: input.actor, createdAt: clock.now() })
       .returning({ id: replies.id });
     return row!.id;
   }
@@ -71,7 +75,8 @@ export function createReplyPublisher(deps: ReplyPublisherDeps) {
     const adapter = post ? deps.adapters.get(post.channel as Channel) : undefined;
     if (!post?.replyTarget || !adapter?.reply) return settleFailure(reply.id, new SourceError('broken', 'на этот пост нельзя ответить из бота (нет адреса ответа или канал не подключён)'), true);
     try {
-      const res = await adapter.reply(post.replyTarget, reply.text, reply.idempotencyKey);
+      const photos = deps.fetchPhoto && reply.photos.length ? await Promise.all(reply.photos.map(deps.fetchPhoto)) : [];
+      const res = await adapter.reply(post.replyTarget, reply.text, reply.idempotencyKey, photos);
       const now = clock.now();
       await db.transaction(async (tx) => {
         await tx.update(replies).set({ status: 'published', externalId: res.externalId, url: res.url ?? null, publishedAt: now, attempts: reply.attempts + 1, lastError: null }).where(eq(replies.id, reply.id));

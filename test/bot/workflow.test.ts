@@ -87,6 +87,7 @@ describe('staff bot end to end: one VK complaint through every role to a publish
     const question = w.last(CHATS.roads);
     expect(question.text).toContain('напишите суть ответа');
     w.clock.advance(30 * 60_000);
+    w.tg.putFile('ph-big', Buffer.alloc(2048, 7));
     await w.say(ROADS, CHATS.roads, '', {
       text: undefined,
       caption: 'Яму на ул. Ленина заделали 17 ноября, бригада выезжала утром',
@@ -110,6 +111,9 @@ describe('staff bot end to end: one VK complaint through every role to a publish
     w.clock.advance(10 * 60_000);
     expect(await w.press(PRESS, w.tg.messages(CHATS.press)[0]!, '📤 Опубликовать')).toBe('Ответ опубликован');
     expect(w.vk.state.created.map((c) => c.text)).toEqual(['Здравствуйте! Яму на улице Ленина заделали 17 ноября. Спасибо, что сообщили.']);
+    // The department's photo went along: uploaded to the wall upload server and attached to the comment.
+    expect(w.vk.uploads).toEqual([{ filename: 'ph-big.jpg', size: 2048 }]);
+    expect([...w.vk.commentAttachments.values()]).toEqual([`photo-${GROUP_ID}_456000`]);
     const press = w.tg.messages(CHATS.press)[0]!;
     expect(press.text).toContain('Ответ опубликован');
     expect(w.buttons(press)).toEqual([]);

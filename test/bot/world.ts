@@ -7,7 +7,9 @@
 import { createTelegramAdapter } from '../../adapters/telegram/index.js';
 import { createVkAdapter } from '../../adapters/vk/index.js';
 import type { App } from '../../src/app/app.js';
+import { createOutboxNotifier } from '../../src/bot/notifier.js';
 import { createStaffRuntime, type StaffRuntime } from '../../src/bot/runtime.js';
+import { createLogger } from '../../src/log.js';
 import { ManualClock } from '../../src/clock.js';
 import type { Installation } from '../../src/config/installation.js';
 import type { DbHandle } from '../../src/db/client.js';
@@ -66,13 +68,16 @@ export async function startBotWorld(handle: DbHandle, opts: { installation?: Ins
   const tg = await startTelegramFake({ now: () => clock.now().getTime(), ...(opts.enforceLimits ? { enforceLimits: true } : {}) });
   const vk = await startVkFake({ now: () => Math.floor(clock.now().getTime() / 1000), tokens: [VK_USER, VK_GROUP], groupTokens: { [VK_GROUP]: GROUP_ID } });
   vk.addCommunity({ id: GROUP_ID });
+  const installation = opts.installation ?? worldInstallation();
   const app = await createTestApp(handle, {
     clock,
-    installation: opts.installation ?? worldInstallation(),
+    installation,
+    // As with TELEGRAM_BOT_TOKEN set: notices to staff go through the outbox.
+    notifier: createOutboxNotifier({ db: handle.db, installation, clock, log: createLogger({ level: 'silent' }) }),
     createAdapters: (deps) =>
       new Map([
         ['vk', createVkAdapter({ token: VK_USER, groupToken: VK_GROUP, groupId: GROUP_ID, apiBaseUrl: vk.apiBaseUrl, rps: 1000, groupRps: 1000, retryDelayMs: 1, clock })],
-        ['telegram', createTelegramAdapter({ bot: { token: BOT_TOKEN, apiRoot: tg.apiRoot, onUpdate: deps.onTelegramUpdate, clock } })],
+        ['telegram', createTelegramAdapter({ bot: { token: BOT_TOKEN, apiRoot: tg.apiRoot, onUpdate: deps.onTelegramUpdate, pushed: deps.telegramPushed, clock } })],
       ] as const),
   });
   const rt = await createStaffRuntime(app, { token: BOT_TOKEN, apiRoot: tg.apiRoot, instance: 'test' });

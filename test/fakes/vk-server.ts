@@ -33,6 +33,10 @@ export interface VkFake {
   addComment: VkState['addComment'];
   addMessage: VkState['addMessage'];
   failNext(method: string, failure: VkFailure, times?: number): void;
+  /** Photos uploaded to the wall upload server (file name and size), in order. */
+  uploads: Array<{ filename: string; size: number }>;
+  /** `attachments` of each wall.createComment that had some, by comment id. */
+  commentAttachments: Map<number, string>;
   /** One entry per HTTP request (an execute is one). */
   requests: Array<{ method: string; params: Record<string, string> }>;
   /** Every API call, including those inside execute. */
@@ -79,6 +83,37 @@ export async function startVkFake(opts: VkFakeOptions = {}): Promise<VkFake> {
   const requests: VkFake['requests'] = [];
   const calls: VkFake['calls'] = [];
   const timers = new Set<NodeJS.Timeout>();
+  const uploads: VkFake['uploads'] = [];
+  const uploaded = new Map<string, { filename: string; size: number }>();
+  const commentAttachments = new Map<number, string>();
+  let origin = '';
+  state.handlers['photos.getWallUploadServer'] = (p) => ({ upload_url: `${origin}/upload/wall?group_id=${p.group_id ?? ''}`, album_id: -14, user_id: 1 });
+  state.handlers['photos.saveWallPhoto'] = (p) => {
+    const file = uploaded.get(p.hash ?? '');
+    if (!file || !p.photo?.includes(p.hash ?? '-')) throw new FakeVkError(100, 'One of the parameters specified was missing or invalid: photo is undefined');
+    const id = 456_000 + uploads.indexOf(file);
+    return [{ id, album_id: -14, owner_id: p.group_id ? -Number(p.group_id) : 1, date: now(), text: '', sizes: [{ type: 'x', url: `${origin}/photo/${id}.jpg`, width: 800, height: 600 }] }];
+  };
+  const createComment = state.handlers['wall.createComment']!;
+  state.handlers['wall.createComment'] = (p) => {
+    const r = createComment(p) as { comment_id: number };
+    if (p.attachments) commentAttachments.set(r.comment_id, p.attachments);
+    return r;
+  };
+
+  /** The upload server's answer, as VK's: `{server, photo, hash}` with `photo` a JSON string. */
+  function upload(body: Buffer, type: string): unknown {
+    const boundary = /boundary=("?)([^";]+)\1/.exec(type)?.[2] ?? '';
+    const part = body.toString('latin1').split(`--${boundary}`).find((x) => /name="photo"/.test(x));
+    if (!part) return { server: 1, photo: '[]', hash: '' };
+    const filename = /filename="([^"]*)"/.exec(part)?.[1] ?? 'photo.jpg';
+    const size = part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, '').length;
+    const file = { filename, size };
+    uploads.push(file);
+    const hash = `h${uploads.length}x${size}`;
+    uploaded.set(hash, file);
+    return { server: 901, photo: JSON.stringify([{ photo: hash, sizes: [] }]), hash };
+  }
 
   const takeFailure = (method: string) => {
     const q = failures.get(method);
@@ -154,6 +189,7 @@ export async function startVkFake(opts: VkFakeOptions = {}): Promise<VkFake> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://fake');
+      if (url.pathname === '/upload/wall') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(upload(Buffer.concat(chunks), req.headers['content-type'] ?? '')));
       const method = /^\/method\/([\w.]+)$/.exec(url.pathname)?.[1];
       if (!method) return void res.writeHead(404).end('not found');
       const params: Params = Object.fromEntries(url.searchParams);
@@ -172,6 +208,7 @@ export async function startVkFake(opts: VkFakeOptions = {}): Promise<VkFake> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
 
   return {
     apiBaseUrl: `http://127.0.0.1:${port}/method`,
@@ -187,6 +224,8 @@ export async function startVkFake(opts: VkFakeOptions = {}): Promise<VkFake> {
     },
     requests,
     calls,
+    uploads,
+    commentAttachments,
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const t of timers) clearTimeout(t);

@@ -30,7 +30,7 @@ function withReset(handle: DbHandle): DbHandle & { reset(): Promise<void> } {
   return {
     ...handle,
     async reset() {
-      await handle.db.execute(sql`truncate sources, posts, departments, topics, incidents, incident_events, users, labels, replies, classifier_models, llm_cache, notices, outbox, cards, bot_callbacks, invites, answer_drafts, seen_chats restart identity cascade`);
+      await handle.db.execute(sql`truncate sources, posts, departments, topics, incidents, incident_events, users, labels, replies, classifier_models, llm_cache, notices, outbox, cards, bot_callbacks, invites, answer_drafts, seen_chats, set_aside restart identity cascade`);
       await handle.db.execute(sql`alter sequence incident_number_seq restart with 1`);
     },
   };

@@ -25,6 +25,11 @@ export interface TelegramBotAdapterOptions {
   clock?: Clock;
   /** Client-side timeout of one sendMessage, ms (default 15 000). */
   sendTimeoutMs?: number;
+  /**
+   * Webhook mode: the staff bot's updates Telegram pushed to us, drained at each poll instead of
+   * calling getUpdates (which Telegram refuses while a webhook is set). Returns null when polling.
+   */
+  pushed?: () => unknown[] | null;
   /** Update types asked for; Telegram remembers the last list, so ours must cover the workflow's too. */
   allowedUpdates?: string[];
 }
@@ -67,6 +72,8 @@ export function createTelegramBotAdapter(opts: TelegramBotAdapterOptions): Chann
   }
 
   async function fetchUpdates(role: BotRole, cursor: Cursor, signal?: AbortSignal): Promise<TgUpdate[]> {
+    const pushed = role === 'bot' ? opts.pushed?.() : null;
+    if (pushed) return pushed as TgUpdate[];
     const telegram = telegramFor(role);
     const longPollSec = (typeof opts.longPollSec === 'function' ? opts.longPollSec() : opts.longPollSec) ?? 0;
     const timeout = AbortSignal.timeout((longPollSec + 15) * 1000);

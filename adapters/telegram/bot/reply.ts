@@ -1,6 +1,6 @@
-import type { Telegram } from 'telegraf';
+import { Input, type Telegram } from 'telegraf';
 import type { Clock } from '../../../src/clock.js';
-import type { ReplyResult, ReplyTarget } from '../../../src/domain/source.js';
+import type { ReplyPhoto, ReplyResult, ReplyTarget } from '../../../src/domain/source.js';
 import { escapeHtml } from '../../../src/bot/html.js';
 import { AmbiguousDeliveryError, isTelegramError, retryAfterSec } from './errors.js';
 import { messageUrl } from './message.js';
@@ -16,7 +16,7 @@ export interface ReplySenderDeps {
   maxFloodWaits?: number;
 }
 
-export type ReplySender = (target: ReplyTarget, text: string, idempotencyKey: string) => Promise<ReplyResult>;
+export type ReplySender = (target: ReplyTarget, text: string, idempotencyKey: string, photos?: ReplyPhoto[]) => Promise<ReplyResult>;
 
 // Errors after which the request surely never reached Telegram, so a retry cannot double-post.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -32,7 +32,7 @@ export function createReplySender(deps: ReplySenderDeps): ReplySender {
   const ambiguous = new Set<string>();
   const maxWaits = deps.maxFloodWaits ?? 3;
 
-  return async (target, text, key) => {
+  return async (target, text, key, photos = []) => {
     const done = delivered.get(key);
     if (done) return done;
     if (ambiguous.has(key)) throw new AmbiguousDeliveryError(`reply ${key}: an earlier attempt may have been delivered; not resending`, key);
@@ -47,7 +47,7 @@ export function createReplySender(deps: ReplySenderDeps): ReplySender {
     };
     for (let waits = 0; ; waits++) {
       try {
-        const msg = (await sendOnce(telegram, payload, deps.timeoutMs)) as unknown as TgMessage;
+        const msg = (photos.length && text.length <= 1024 ? await sendPhotoOnce(telegram, payload, photos[0]!, deps.timeoutMs) : await sendOnce(telegram, payload, deps.timeoutMs)) as unknown as TgMessage;
         const result = toReplyResult(msg, role);
         delivered.set(key, result);
         return result;
@@ -72,6 +72,19 @@ async function sendOnce(telegram: Telegram, payload: Parameters<Telegram['sendMe
   const timer = setTimeout(() => ctl.abort(new Error(`sendMessage timed out after ${timeoutMs} ms`)), timeoutMs);
   try {
     return await telegram.callApi('sendMessage', payload, { signal: ctl.signal as never });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function sendPhotoOnce(telegram: Telegram, payload: { chat_id: number | string; text: string; reply_parameters: { message_id: number; allow_sending_without_reply: boolean } }, photo: ReplyPhoto, timeoutMs: number) {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(new Error(`sendPhoto timed out after ${timeoutMs} ms`)), timeoutMs);
+  try {
+    const file = Input.fromBuffer(Buffer.from(photo.data), photo.filename);
+    // A multipart request carries object fields as JSON strings; telegraf serializes only some of them itself.
+    const fields = { chat_id: payload.chat_id, photo: file, caption: payload.text, parse_mode: 'HTML', reply_parameters: JSON.stringify(payload.reply_parameters) };
+    return await telegram.callApi('sendPhoto', fields as never, { signal: ctl.signal as never });
   } finally {
     clearTimeout(timer);
   }

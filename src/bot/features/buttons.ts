@@ -8,6 +8,7 @@ import { syncCards } from '../card-sync.js';
 import type { BotDeps } from '../deps.js';
 import { authorize, findStaff, recordRefusal } from '../roles.js';
 import { moderationButtons } from './moderation.js';
+import { pressPromote } from './promote.js';
 import { pressButtons } from './press.js';
 import type { ButtonAction } from './types.js';
 import { workButtons } from './work.js';
@@ -27,12 +28,14 @@ export function registerButtons(bot: Telegraf, deps: BotDeps, extra: Record<stri
     const staff = await findStaff(deps.db, ctx.from.id);
     const cb = await resolveCallback(deps.db, data);
     const action = cb ? actions[cb.action] : undefined;
-    if (!cb || !action) {
+    if (!cb || (!action && cb.action !== 'promote')) {
       await recordRefusal(deps, { telegramId: ctx.from.id, staff }, { action: `callback:${String(data).slice(0, 40)}`, reason: 'unknown callback payload', at: now });
       return void (await ctx.answerCbQuery('Эта кнопка недействительна. Откройте карточку заново: /incident <номер>', { show_alert: true }));
     }
+    if (cb.incidentId === null && cb.action === 'promote') return pressPromote(ctx, deps, staff, cb.arg, now);
     const [incident] = cb.incidentId ? await deps.db.select().from(incidents).where(eq(incidents.id, cb.incidentId)) : [];
     if (!incident) return void (await ctx.answerCbQuery('Инцидент не найден', { show_alert: true }));
+    if (!action) return;
     const verdict = authorize(staff, action.permission, incident);
     if (!verdict.ok) {
       await recordRefusal(deps, { telegramId: ctx.from.id, staff }, { action: cb.action, reason: verdict.reason, incidentId: incident.id, at: now });

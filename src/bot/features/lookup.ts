@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, inArray, isNull, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Telegraf } from 'telegraf';
 import { incidents, posts } from '../../db/schema.js';
 import { OPEN_STATUSES, STATUS_LABELS, type Status } from '../../domain/status.js';
@@ -12,6 +12,11 @@ import { authorize, findStaff, recordRefusal, type Staff } from '../roles.js';
 import { HELP_BY_ROLE } from './access.js';
 
 type Row = typeof incidents.$inferSelect;
+
+// lower()/ILIKE fold Cyrillic only under a Russian-aware LC_CTYPE; a database created with
+// the C locale would not find «Московской» for «московской». Fold it explicitly.
+const CYRILLIC_UPPER = 'АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ';
+const CYRILLIC_LOWER = 'абвгдеёжзийклмнопрстуфхцчшщъыьэюя';
 
 const HELP = [
   '<b>Команды</b>',
@@ -51,12 +56,12 @@ export function registerLookup(bot: Telegraf, deps: BotDeps): void {
   });
   reader('find', async (chatId, _staff, args) => {
     if (args.length < 3) return say(chatId, 'Формат: /find &lt;слово или фраза, от 3 букв&gt;');
-    const pattern = `%${args.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    const pattern = `%${args.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
     const rows = await deps.db
       .selectDistinct({ i: incidents })
       .from(incidents)
       .innerJoin(posts, eq(posts.incidentId, incidents.id))
-      .where(ilike(posts.text, pattern))
+      .where(sql`translate(lower(${posts.text}), ${CYRILLIC_UPPER}, ${CYRILLIC_LOWER}) like ${pattern}`)
       .orderBy(desc(incidents.id))
       .limit(20);
     return say(chatId, rows.length ? `<b>Найдено</b>\n${list(rows.map((r) => r.i))}` : 'Ничего не найдено.');

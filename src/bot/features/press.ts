@@ -11,7 +11,7 @@ export const pressButtons: Record<string, ButtonAction> = {
     async run(c) {
       const [draft] = await c.deps.db.select().from(answerDrafts).where(eq(answerDrafts.incidentId, c.incident.id));
       if (!draft) throw new UserFacingError('черновика ответа нет');
-      const id = await c.deps.publisher.queue({ incidentId: c.incident.id, text: draft.draft, actor: c.actor });
+      const id = await c.deps.publisher.queue({ incidentId: c.incident.id, text: draft.draft, actor: c.actor, photos: draft.photos });
       const status = await c.deps.publisher.publish(id);
       return status === 'published' ? 'Ответ опубликован' : status === 'unconfirmed' ? 'Не удалось подтвердить публикацию: проверьте' : 'Ответ не опубликован: см. карточку';
     },
