@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { buildPeriodReport } from '../reports/period.js';
 import { renderReportText } from '../reports/text.js';
+import { workCalendarFromConfig } from '../sla/from-config.js';
 import type { CommandDeps } from './types.js';
 
 /** `otklik report --from YYYY-MM-DD --to YYYY-MM-DD --format text|json` (dates inclusive, installation time zone). */
@@ -19,7 +20,8 @@ export async function reportCommand(deps: CommandDeps, argv: string[]): Promise<
     deps.out(`report: --format must be text or json, got "${values.format}"`);
     return 2;
   }
-  const report = await buildPeriodReport(deps.db, from.toJSDate(), to.toJSDate(), deps.clock.now());
+  const calendar = workCalendarFromConfig(deps.installation, { log: deps.log });
+  const report = await buildPeriodReport(deps.db, from.toJSDate(), to.toJSDate(), deps.clock.now(), { calendar });
   deps.out(values.format === 'json' ? JSON.stringify(report) : renderReportText(report, tz, deps.installation.territory.name));
   return 0;
 }

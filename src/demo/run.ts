@@ -57,7 +57,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     }
     const from = new Date(start);
     const to = new Date(start + WEEK_MS);
-    const report = await buildPeriodReport(app.db, from, to, clock.now());
+    const report = await buildPeriodReport(app.db, from, to, clock.now(), { calendar: app.calendar });
     if (opts.format === 'json') {
       opts.out(JSON.stringify(report));
     } else {

@@ -29,7 +29,7 @@ export function startSchedules(app: App, extra: Record<string, { cron: string; r
       cron: s.weekly_report,
       run: async () => {
         const to = DateTime.fromJSDate(app.clock.now(), { zone: tz }).startOf('week');
-        const report = await buildPeriodReport(app.db, to.minus({ weeks: 1 }).toJSDate(), to.toJSDate(), app.clock.now());
+        const report = await buildPeriodReport(app.db, to.minus({ weeks: 1 }).toJSDate(), to.toJSDate(), app.clock.now(), { calendar: app.calendar });
         await app.notifier.toManagers(renderReportText(report, tz, app.installation.territory.name));
       },
     },

@@ -1,0 +1,133 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import type { WorkCalendar } from '../sla/calendar.js';
+import { COUNTED, FIGURES, figureCounts, type FigureKey } from './figures.js';
+import { OUTCOME_SQL } from './outcomes.js';
+import { rows, num, numOrNull } from './sql.js';
+import { localDay, workDaysTable, workMinutesAt } from './work-time.js';
+
+/** A half-open window of detection time. */
+export interface Window {
+  from: Date;
+  to: Date;
+}
+
+export type Figures = Record<FigureKey, number> & {
+  /** Posts merged into counted incidents plus incidents merged into others. */
+  merged: number;
+  /** Time to the first public answer of answered incidents, minutes: calendar and working. */
+  medianMin: number | null;
+  meanMin: number | null;
+  medianWorkMin: number | null;
+  meanWorkMin: number | null;
+};
+
+export type Dimension = 'channel' | 'group' | 'topic' | 'outcome' | 'department';
+export interface GroupFigures extends Figures {
+  dim: Dimension | 'total';
+  key: string;
+  /** For a topic: its group. */
+  group: string | null;
+}
+
+const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
+/**
+ * Incidents detected in the window with the columns every query needs: the
+ * calendar and working minutes to the first answer (null if none by `asOf`).
+ */
+function windowRows(w: Window, asOf: Date, calendar: WorkCalendar, withExecutors: boolean): SQL {
+  const answered = FIGURES.answered.where(asOf);
+  const work = sql`${workMinutesAt(sql.raw('i.first_response_at'), 'wb')} - ${workMinutesAt(sql.raw('i.detected_at'), 'wa')}`;
+  const source = withExecutors
+    ? sql`(select i.*, i.department_code as dept from incidents i where i.detected_at >= ${at(w.from)} and i.detected_at < ${at(w.to)}
+           union all
+           select i.*, e.department as dept from incidents i join incident_executors e on e.incident_id = i.id
+           where i.detected_at >= ${at(w.from)} and i.detected_at < ${at(w.to)})`
+    : sql`(select i.* from incidents i where i.detected_at >= ${at(w.from)} and i.detected_at < ${at(w.to)})`;
+  return sql`
+    select i.*, ${OUTCOME_SQL} as outcome_code,
+      case when ${answered} then extract(epoch from i.first_response_at - i.detected_at) / 60 end as cal_min,
+      case when ${answered} then ${work} end as work_min
+    from ${source} i
+    left join wd wa on wa.day = ${localDay(sql.raw('i.detected_at'), calendar.timezone)}
+    left join wd wb on wb.day = ${localDay(sql.raw('i.first_response_at'), calendar.timezone)}`;
+}
+
+function figureColumns(asOf: Date): SQL {
+  return sql`${figureCounts(asOf)},
+    (coalesce(sum(i.posts_count - 1) filter (where ${COUNTED}), 0) + count(*) filter (where i.status = 'duplicate'))::int as merged,
+    percentile_cont(0.5) within group (order by i.cal_min) as "medianMin", avg(i.cal_min)::float8 as "meanMin",
+    percentile_cont(0.5) within group (order by i.work_min) as "medianWorkMin", avg(i.work_min)::float8 as "meanWorkMin"`;
+}
+
+function toFigures(r: Record<string, unknown>): Figures {
+  const f = Object.fromEntries(Object.keys(FIGURES).map((k) => [k, num(r[k])])) as Record<FigureKey, number>;
+  return { ...f, merged: num(r.merged), medianMin: numOrNull(r.medianMin), meanMin: numOrNull(r.meanMin), medianWorkMin: numOrNull(r.medianWorkMin), meanWorkMin: numOrNull(r.meanWorkMin) };
+}
+
+/** Every figure for the whole window and by channel, topic group, topic and outcome — one pass. */
+export async function figuresByGroup(db: Db, w: Window, asOf: Date, calendar: WorkCalendar): Promise<GroupFigures[]> {
+  const found = await rows<Record<string, unknown>>(
+    db,
+    sql`with wd as ${workDaysTable(calendar, w.from, asOf)}, x as (${windowRows(w, asOf, calendar, false)})
+      select grouping(i.channel) as g_channel, grouping(i.topic_group) as g_group, grouping(i.topic) as g_topic, grouping(i.outcome_code) as g_outcome,
+        i.channel, i.topic_group, i.topic, i.outcome_code, ${figureColumns(asOf)}
+      from x i
+      group by grouping sets ((), (i.channel), (i.topic_group), (i.topic_group, i.topic), (i.outcome_code))`,
+  );
+  return found.map((r) => {
+    const dim: GroupFigures['dim'] = !num(r.g_outcome) ? 'outcome' : !num(r.g_topic) ? 'topic' : !num(r.g_group) ? 'group' : !num(r.g_channel) ? 'channel' : 'total';
+    const key = { total: '', channel: r.channel, group: r.topic_group, topic: r.topic, outcome: r.outcome_code, department: '' }[dim];
+    return { dim, key: (key as string | null) ?? '', group: dim === 'topic' ? ((r.topic_group as string | null) ?? '') : null, ...toFigures(r) };
+  });
+}
+
+/** Every figure by executor: an incident counts once for its department and once for each co-executor. */
+export async function figuresByDepartment(db: Db, w: Window, asOf: Date, calendar: WorkCalendar): Promise<GroupFigures[]> {
+  const found = await rows<Record<string, unknown>>(
+    db,
+    sql`with wd as ${workDaysTable(calendar, w.from, asOf)}, x as (${windowRows(w, asOf, calendar, true)})
+      select i.dept, ${figureColumns(asOf)} from x i group by i.dept`,
+  );
+  return found.map((r) => ({ dim: 'department' as const, key: (r.dept as string | null) ?? '', group: null, ...toFigures(r) }));
+}
+
+export interface WindowCount {
+  window: string;
+  dim: Dimension | 'total';
+  key: string;
+  group: string | null;
+  count: number;
+}
+
+/**
+ * Counted incidents of other windows (the previous period, the same period a year
+ * before) by every dimension, for the «(пред. …)» and «(2025 г. – …)» columns.
+ */
+export async function countsByGroup(db: Db, windows: Record<string, Window>): Promise<WindowCount[]> {
+  const names = Object.keys(windows);
+  if (!names.length) return [];
+  const values = sql.join(names.map((n) => sql`(${n}, ${at(windows[n]!.from)}, ${at(windows[n]!.to)})`), sql`, `);
+  const found = await rows<Record<string, unknown>>(
+    db,
+    sql`with w(name, f, t) as (values ${values}),
+      x as (
+        select w.name, i.*, i.department_code as dept, true as main from w join incidents i on i.detected_at >= w.f and i.detected_at < w.t where ${COUNTED}
+        union all
+        select w.name, i.*, e.department as dept, false as main from w join incidents i on i.detected_at >= w.f and i.detected_at < w.t
+          join incident_executors e on e.incident_id = i.id where ${COUNTED})
+      select i.name, grouping(i.channel) as g_channel, grouping(i.topic_group) as g_group, grouping(i.topic) as g_topic,
+        grouping(i.outcome_code) as g_outcome, grouping(i.dept) as g_dept,
+        i.channel, i.topic_group, i.topic, i.outcome_code, i.dept,
+        count(*) filter (where i.main)::int as n_main, count(*)::int as n_all
+      from (select i.*, ${OUTCOME_SQL} as outcome_code from x i) i
+      group by grouping sets ((i.name), (i.name, i.channel), (i.name, i.topic_group), (i.name, i.topic_group, i.topic), (i.name, i.outcome_code), (i.name, i.dept))`,
+  );
+  return found.map((r) => {
+    const dim = !num(r.g_dept) ? 'department' : !num(r.g_outcome) ? 'outcome' : !num(r.g_topic) ? 'topic' : !num(r.g_group) ? 'group' : !num(r.g_channel) ? 'channel' : 'total';
+    const key = { total: '', channel: r.channel, group: r.topic_group, topic: r.topic, outcome: r.outcome_code, department: r.dept }[dim] as string | null;
+    const group = dim === 'topic' ? ((r.topic_group as string | null) ?? '') : null;
+    return { window: r.name as string, dim, key: key ?? '', group, count: dim === 'department' ? num(r.n_all) : num(r.n_main) };
+  });
+}
