@@ -24,6 +24,8 @@ export interface DemoOptions {
   /** Database directory; default `<OTKLIK_DATA_DIR>/demo`, wiped first. `memory://` in tests. */
   dataDir?: string;
   format?: 'text' | 'json';
+  /** Called with the App after the report, before it closes (tests check the report against the database). */
+  inspect?: (app: Awaited<ReturnType<typeof createApp>>) => Promise<void>;
 }
 
 /**
@@ -66,6 +68,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       opts.out(`Демо: ${posts} публикаций прошли через конвейер за неделю ${DateTime.fromJSDate(from).setZone(app.installation.timezone).toFormat('dd.MM')}–${DateTime.fromJSDate(new Date(to.getTime() - 1)).setZone(app.installation.timezone).toFormat('dd.MM.yyyy')}.`);
       if (!dataDir.startsWith('memory://')) opts.out(`База демо: ${dataDir} (посмотреть: OTKLIK_DATA_DIR=${dataDir} npx otklik incidents)`);
     }
+    await opts.inspect?.(app);
     return 0;
   } finally {
     await app.close();
