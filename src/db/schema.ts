@@ -158,7 +158,7 @@ export const incidents = pgTable(
     index('incidents_department_detected').on(t.departmentCode, t.detectedAt),
     index('incidents_group_detected').on(t.topicGroup, t.detectedAt),
     // "Open and past the deadline now", whatever the detection date.
-    index('incidents_open_deadline').on(t.deadlineAt).where(sql`status in ('new', 'assigned', 'in_work', 'interim')`),
+    index('incidents_open_deadline').on(t.deadlineAt).where(sql`status in ('new', 'assigned', 'in_work', 'interim', 'ready')`),
     uniqueIndex('incidents_external_number').on(t.externalNumber),
   ],
 );
