@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import type { WorkCalendar } from '../sla/calendar.js';
 import { COUNTED, FIGURES, figureCounts, type FigureKey } from './figures.js';
 import { OUTCOME_SQL } from './outcomes.js';
-import { rows, num, numOrNull } from './sql.js';
+import { bigRows, num, numOrNull } from './sql.js';
 import { localDay, workDaysTable, workMinutesAt } from './work-time.js';
 
 /** A half-open window of detection time. */
@@ -32,33 +32,47 @@ export interface GroupFigures extends Figures {
 
 const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
+/** The incident columns the figures read: a narrow row keeps sorts and hashes small on big periods. */
+const COLS = sql.raw(
+  'i.id, i.status, i.channel, i.topic_group, i.topic, i.department_code, i.outcome, i.posts_count, i.is_repeat, i.detected_at, i.deadline_at, i.first_response_at, i.answered_at, i.closed_at',
+);
+
 /**
- * Incidents detected in the window with the columns every query needs: the
- * calendar and working minutes to the first answer (null if none by `asOf`).
+ * Incidents detected in the window (with executors: one row per executor, `dept`),
+ * their outcome code and — when `times` is given — the calendar and working minutes
+ * to the first answer (null if none by `asOf`).
  */
-function windowRows(w: Window, asOf: Date, calendar: WorkCalendar, withExecutors: boolean): SQL {
-  const answered = FIGURES.answered.where(asOf);
-  const work = sql`${workMinutesAt(sql.raw('i.first_response_at'), 'wb')} - ${workMinutesAt(sql.raw('i.detected_at'), 'wa')}`;
+function windowRows(w: Window, withExecutors: boolean, times: { asOf: Date; calendar: WorkCalendar } | null): SQL {
+  const inWindow = sql`i.detected_at >= ${at(w.from)} and i.detected_at < ${at(w.to)}`;
   const source = withExecutors
-    ? sql`(select i.*, i.department_code as dept from incidents i where i.detected_at >= ${at(w.from)} and i.detected_at < ${at(w.to)}
+    ? sql`(select ${COLS}, i.department_code as dept, true as main from incidents i where ${inWindow}
            union all
-           select i.*, e.department as dept from incidents i join incident_executors e on e.incident_id = i.id
-           where i.detected_at >= ${at(w.from)} and i.detected_at < ${at(w.to)})`
-    : sql`(select i.* from incidents i where i.detected_at >= ${at(w.from)} and i.detected_at < ${at(w.to)})`;
+           select ${COLS}, e.department as dept, false as main from incidents i join incident_executors e on e.incident_id = i.id where ${inWindow})`
+    : sql`(select ${COLS} from incidents i where ${inWindow})`;
+  if (!times) return sql`select i.*, ${OUTCOME_SQL} as outcome_code from ${source} i`;
+  const answered = FIGURES.answered.where(times.asOf);
+  const work = sql`${workMinutesAt(sql.raw('i.first_response_at'), 'wb')} - ${workMinutesAt(sql.raw('i.detected_at'), 'wa')}`;
   return sql`
     select i.*, ${OUTCOME_SQL} as outcome_code,
-      case when ${answered} then extract(epoch from i.first_response_at - i.detected_at) / 60 end as cal_min,
+      case when ${answered} then extract(epoch from i.first_response_at - i.detected_at)::float8 / 60 end as cal_min,
       case when ${answered} then ${work} end as work_min
     from ${source} i
-    left join wd wa on wa.day = ${localDay(sql.raw('i.detected_at'), calendar.timezone)}
-    left join wd wb on wb.day = ${localDay(sql.raw('i.first_response_at'), calendar.timezone)}`;
+    left join wd wa on wa.day = ${localDay(sql.raw('i.detected_at'), times.calendar.timezone)}
+    left join wd wb on wb.day = ${localDay(sql.raw('i.first_response_at'), times.calendar.timezone)}`;
 }
 
-function figureColumns(asOf: Date): SQL {
+const TIME_COLUMNS = sql.raw(`percentile_cont(0.5) within group (order by i.cal_min) as "medianMin", avg(i.cal_min)::float8 as "meanMin",
+    percentile_cont(0.5) within group (order by i.work_min) as "medianWorkMin", avg(i.work_min)::float8 as "meanWorkMin"`);
+
+function figureColumns(asOf: Date, withTimes: boolean): SQL {
   return sql`${figureCounts(asOf)},
-    (coalesce(sum(i.posts_count - 1) filter (where ${COUNTED}), 0) + count(*) filter (where i.status = 'duplicate'))::int as merged,
-    percentile_cont(0.5) within group (order by i.cal_min) as "medianMin", avg(i.cal_min)::float8 as "meanMin",
-    percentile_cont(0.5) within group (order by i.work_min) as "medianWorkMin", avg(i.work_min)::float8 as "meanWorkMin"`;
+    (coalesce(sum(i.posts_count - 1) filter (where ${COUNTED}), 0) + count(*) filter (where i.status = 'duplicate'))::int as merged
+    ${withTimes ? sql`, ${TIME_COLUMNS}` : sql``}`;
+}
+
+/** Sums of pre-aggregated figure columns. */
+function rollupColumns(): SQL {
+  return sql.raw([...Object.keys(FIGURES), 'merged'].map((k) => `sum(i."${k}")::int as "${k}"`).join(', '));
 }
 
 function toFigures(r: Record<string, unknown>): Figures {
@@ -67,13 +81,16 @@ function toFigures(r: Record<string, unknown>): Figures {
 }
 
 /** Every figure for the whole window and by channel, topic group, topic and outcome — one pass. */
-export async function figuresByGroup(db: Db, w: Window, asOf: Date, calendar: WorkCalendar): Promise<GroupFigures[]> {
-  const found = await rows<Record<string, unknown>>(
+export async function figuresByGroup(db: Db, w: Window, asOf: Date): Promise<GroupFigures[]> {
+  const found = await bigRows<Record<string, unknown>>(
     db,
-    sql`with wd as ${workDaysTable(calendar, w.from, asOf)}, x as (${windowRows(w, asOf, calendar, false)})
+    // Aggregated once at the finest grain (a few hundred rows), then rolled up: the per-row
+    // work is one hash aggregate whatever the number of breakdowns.
+    sql`with x as (${windowRows(w, false, null)}),
+      f as (select i.channel, i.topic_group, i.topic, i.outcome_code, ${figureColumns(asOf, false)} from x i group by 1, 2, 3, 4)
       select grouping(i.channel) as g_channel, grouping(i.topic_group) as g_group, grouping(i.topic) as g_topic, grouping(i.outcome_code) as g_outcome,
-        i.channel, i.topic_group, i.topic, i.outcome_code, ${figureColumns(asOf)}
-      from x i
+        i.channel, i.topic_group, i.topic, i.outcome_code, ${rollupColumns()}
+      from f i
       group by grouping sets ((), (i.channel), (i.topic_group), (i.topic_group, i.topic), (i.outcome_code))`,
   );
   return found.map((r) => {
@@ -83,14 +100,39 @@ export async function figuresByGroup(db: Db, w: Window, asOf: Date, calendar: Wo
   });
 }
 
-/** Every figure by executor: an incident counts once for its department and once for each co-executor. */
-export async function figuresByDepartment(db: Db, w: Window, asOf: Date, calendar: WorkCalendar): Promise<GroupFigures[]> {
-  const found = await rows<Record<string, unknown>>(
+export type AnswerTimes = Pick<Figures, 'medianMin' | 'meanMin' | 'medianWorkMin' | 'meanWorkMin'>;
+
+/**
+ * Every figure by executor (an incident counts once for its department and once for
+ * each co-executor), and the answer times of the whole window (each incident once).
+ * Figure predicates are evaluated once per row into narrow integer flags, so the sort
+ * the medians need stays small.
+ */
+export async function figuresByDepartment(db: Db, w: Window, asOf: Date, calendar: WorkCalendar): Promise<{ departments: GroupFigures[]; times: AnswerTimes }> {
+  const keys = Object.keys(FIGURES) as FigureKey[];
+  const flags = sql.join(keys.map((k) => sql`(${FIGURES[k].where(asOf)})::int as ${sql.identifier(k)}`), sql`, `);
+  const sums = sql.raw(keys.map((k) => `sum(i."${k}")::int as "${k}"`).join(', '));
+  const time = (col: string, filter: string, as: string) =>
+    `percentile_cont(0.5) within group (order by i.${col}) ${filter} as "${as}Median", avg(i.${col}) ${filter} as "${as}Mean"`;
+  const found = await bigRows<Record<string, unknown>>(
     db,
-    sql`with wd as ${workDaysTable(calendar, w.from, asOf)}, x as (${windowRows(w, asOf, calendar, true)})
-      select i.dept, ${figureColumns(asOf)} from x i group by i.dept`,
+    sql`with wd as ${workDaysTable(calendar, w.from, asOf)},
+      x as materialized (select i.dept, i.main, ${flags}, (case when ${COUNTED} then i.posts_count - 1 else 0 end + (i.status = 'duplicate')::int) as merged, i.cal_min, i.work_min
+            from (${windowRows(w, true, { asOf, calendar })}) i)
+      select grouping(i.dept) as g_dept, i.dept, ${sums}, sum(i.merged)::int as merged,
+        ${sql.raw(time('cal_min', '', 'cal'))}, ${sql.raw(time('work_min', '', 'work'))},
+        ${sql.raw(time('cal_min', 'filter (where i.main)', 'mainCal'))}, ${sql.raw(time('work_min', 'filter (where i.main)', 'mainWork'))}
+      from x i group by grouping sets ((i.dept), ())`,
   );
-  return found.map((r) => ({ dim: 'department' as const, key: (r.dept as string | null) ?? '', group: null, ...toFigures(r) }));
+  const pick = (r: Record<string, unknown>, main: boolean): AnswerTimes => {
+    const [c, w] = main ? ['mainCal', 'mainWork'] : ['cal', 'work'];
+    return { medianMin: numOrNull(r[`${c}Median`]), meanMin: numOrNull(r[`${c}Mean`]), medianWorkMin: numOrNull(r[`${w}Median`]), meanWorkMin: numOrNull(r[`${w}Mean`]) };
+  };
+  const total = found.find((r) => num(r.g_dept));
+  return {
+    departments: found.filter((r) => !num(r.g_dept)).map((r) => ({ dim: 'department' as const, key: (r.dept as string | null) ?? '', group: null, ...toFigures(r), ...pick(r, false) })),
+    times: total ? pick(total, true) : { medianMin: null, meanMin: null, medianWorkMin: null, meanWorkMin: null },
+  };
 }
 
 export interface WindowCount {
@@ -109,13 +151,13 @@ export async function countsByGroup(db: Db, windows: Record<string, Window>): Pr
   const names = Object.keys(windows);
   if (!names.length) return [];
   const values = sql.join(names.map((n) => sql`(${n}, ${at(windows[n]!.from)}, ${at(windows[n]!.to)})`), sql`, `);
-  const found = await rows<Record<string, unknown>>(
+  const found = await bigRows<Record<string, unknown>>(
     db,
     sql`with w(name, f, t) as (values ${values}),
       x as (
-        select w.name, i.*, i.department_code as dept, true as main from w join incidents i on i.detected_at >= w.f and i.detected_at < w.t where ${COUNTED}
+        select w.name, ${COLS}, i.department_code as dept, true as main from w join incidents i on i.detected_at >= w.f and i.detected_at < w.t where ${COUNTED}
         union all
-        select w.name, i.*, e.department as dept, false as main from w join incidents i on i.detected_at >= w.f and i.detected_at < w.t
+        select w.name, ${COLS}, e.department as dept, false as main from w join incidents i on i.detected_at >= w.f and i.detected_at < w.t
           join incident_executors e on e.incident_id = i.id where ${COUNTED})
       select i.name, grouping(i.channel) as g_channel, grouping(i.topic_group) as g_group, grouping(i.topic) as g_topic,
         grouping(i.outcome_code) as g_outcome, grouping(i.dept) as g_dept,

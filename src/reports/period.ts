@@ -105,8 +105,8 @@ export async function buildPeriodReport(db: Db, from: Date, to: Date, now: Date,
   const zone = opts.calendar.timezone;
   const cur = { from, to };
   const other = windowsAround(from, to, zone);
-  const [groups, depts, others, posts, prevHas, agoHas, names, quarters] = await Promise.all([
-    figuresByGroup(db, cur, asOf, opts.calendar),
+  const [groups, { departments: depts, times }, others, posts, prevHas, agoHas, names, quarters] = await Promise.all([
+    figuresByGroup(db, cur, asOf),
     figuresByDepartment(db, cur, asOf, opts.calendar),
     countsByGroup(db, other),
     postCounts(db, cur),
@@ -118,7 +118,7 @@ export async function buildPeriodReport(db: Db, from: Date, to: Date, now: Date,
   const deptNames = new Map(names.map((d) => [d.code, d.name]));
   const deptLabel = (k: string) => deptNames.get(k) ?? (k || 'не назначен');
   const list = await overdueList(db, cur, asOf, opts.overdueLimit ?? 100, deptLabel);
-  const total = groups.find((g) => g.dim === 'total') ?? emptyTotal(groups);
+  const total = { ...(groups.find((g) => g.dim === 'total') ?? emptyTotal(groups)), ...times };
   const has = { previous: prevHas, yearAgo: agoHas };
   const compare = (w: keyof typeof OTHER, dim: Dimension | 'total', key: string, group: string | null = null) =>
     has[w] ? (others.find((o) => o.window === w && o.dim === dim && o.key === key && o.group === group)?.count ?? 0) : null;

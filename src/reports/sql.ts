@@ -1,10 +1,22 @@
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 
 /** Rows of a raw query on either driver (postgres.js returns an array, PGlite `{ rows }`). */
 export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
   const r = (await db.execute(query)) as unknown as T[] | { rows: T[] };
   return Array.isArray(r) ? r : r.rows;
+}
+
+/**
+ * A big aggregate: run in its own transaction with more sort memory, so the sorts a
+ * year's medians and groupings need stay in memory instead of spilling to disk
+ * (the server default is 4 MB).
+ */
+export async function bigRows<T>(db: Db, query: SQL): Promise<T[]> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local work_mem = '64MB'`);
+    return rows<T>(tx as unknown as Db, query);
+  });
 }
 
 /** A time zone name as a SQL literal (for GROUP BY expressions, where a parameter would not match). */

@@ -1,20 +1,22 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { OPEN_STATUSES } from '../domain/status.js';
 import { FIGURES } from './figures.js';
 import { clip } from './labels.js';
 import { num, rows, zoneLiteral } from './sql.js';
 import type { Window } from './aggregate.js';
 
+const OPEN = sql.raw(OPEN_STATUSES.map((s) => `'${s}'`).join(', '));
 const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
-/** Right now, whatever the detection date: open past the deadline, and waiting for the press service to publish. */
+/** Right now, whatever the detection date: open past the deadline, and waiting for publication (status «ready», or a reply not yet published). */
 export async function stateNow(db: Db, now: Date): Promise<{ overdueNow: number; waitingPublication: number }> {
   const [r] = await rows<Record<string, unknown>>(
     db,
     sql`select
-        (select count(*) from incidents i where i.status in ('new', 'assigned', 'in_work', 'interim') and ${FIGURES.openPastDeadline.where(now)})::int as overdue,
-        (select count(*) from incidents i where i.status in ('new', 'assigned', 'in_work') and i.first_response_at is null
-           and (exists (select 1 from answer_drafts d where d.incident_id = i.id) or exists (select 1 from replies r where r.incident_id = i.id and r.status = 'pending')))::int as waiting`,
+        (select count(*) from incidents i where i.status in (${OPEN}) and ${FIGURES.openPastDeadline.where(now)})::int as overdue,
+        (select count(*) from incidents i where i.status = 'ready'
+           or (i.status in (${OPEN}) and exists (select 1 from replies r where r.incident_id = i.id and r.status = 'pending')))::int as waiting`,
   );
   return { overdueNow: num(r?.overdue), waitingPublication: num(r?.waiting) };
 }

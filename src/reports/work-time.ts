@@ -29,7 +29,8 @@ export function workDaysTable(calendar: WorkCalendar, from: Date, to: Date): SQL
 /** Working minutes up to moment `t` (a SQL expression), given the work-day row alias `wd` joined on t's local day. */
 export function workMinutesAt(t: SQL, wd: string): SQL {
   const w = sql.raw(wd);
-  return sql`(${w}.cum + greatest(0, least(extract(epoch from ${t} - ${w}.s), extract(epoch from ${w}.e - ${w}.s))) / 60)`;
+  // float8, not numeric (what extract() returns): numeric arithmetic and sorts cost several times more.
+  return sql`(${w}.cum + greatest(0, least(extract(epoch from ${t} - ${w}.s)::float8, extract(epoch from ${w}.e - ${w}.s)::float8)) / 60)`;
 }
 
 /** `(t at time zone '<zone>')::date`: the local day of a moment. */
