@@ -55,15 +55,24 @@ export interface WeeklyDeps {
 
 /** The weekly report for the week starting `weekStart` (Monday 00:00, installation zone), read at `now`. */
 export async function buildWeeklyReport(deps: WeeklyDeps, weekStart: Date, now: Date): Promise<WeeklyReport> {
+  const start = DateTime.fromJSDate(weekStart, { zone: deps.calendar.timezone });
+  return buildSummaryReport(deps, { from: weekStart, to: start.plus({ weeks: 1 }).toJSDate() }, now);
+}
+
+/**
+ * The same content for any period (`/stats`): its figures against the previous period
+ * of equal length, and the chart of the 8 weeks up to the period's end.
+ */
+export async function buildSummaryReport(deps: WeeklyDeps, w: { from: Date; to: Date }, now: Date): Promise<WeeklyReport> {
   const zone = deps.calendar.timezone;
-  const start = DateTime.fromJSDate(weekStart, { zone });
-  const w = { from: weekStart, to: start.plus({ weeks: 1 }).toJSDate() };
+  const end = DateTime.fromJSDate(w.to < now ? w.to : now, { zone });
+  const chartFrom = end.minus({ milliseconds: 1 }).startOf('week').minus({ weeks: 7 }).toJSDate();
   const [week, state, largest, addresses, weekly] = await Promise.all([
     buildPeriodReport(deps.db, w.from, w.to, now, { calendar: deps.calendar, overdueLimit: 10 }),
     stateNow(deps.db, now),
     largestMerged(deps.db, w),
     recurringAddresses(deps.db, w),
-    weeklyByGroup(deps.db, { from: start.minus({ weeks: 7 }).toJSDate(), to: w.to }, zone),
+    weeklyByGroup(deps.db, { from: chartFrom, to: w.to }, zone),
   ]);
   const ranking = week.byDepartment
     .filter((d) => d.count >= deps.minIncidents && d.onTimeShare !== null)
