@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import type { WorkCalendar } from '../sla/calendar.js';
 import { COUNTED, FIGURES, figureCounts, type FigureKey } from './figures.js';
 import { OUTCOME_SQL } from './outcomes.js';
-import { bigRows, num, numOrNull } from './sql.js';
+import { bigRows, num, numOrNull, zoneLiteral } from './sql.js';
 import { localDay, workDaysTable, workMinutesAt } from './work-time.js';
 
 /** A half-open window of detection time. */
@@ -22,7 +22,7 @@ export type Figures = Record<FigureKey, number> & {
   meanWorkMin: number | null;
 };
 
-export type Dimension = 'channel' | 'group' | 'topic' | 'outcome' | 'department';
+export type Dimension = 'channel' | 'group' | 'topic' | 'outcome' | 'quarter' | 'department';
 export interface GroupFigures extends Figures {
   dim: Dimension | 'total';
   key: string;
@@ -81,22 +81,22 @@ function toFigures(r: Record<string, unknown>): Figures {
 }
 
 /** Every figure for the whole window and by channel, topic group, topic and outcome — one pass. */
-export async function figuresByGroup(db: Db, w: Window, asOf: Date): Promise<GroupFigures[]> {
+export async function figuresByGroup(db: Db, w: Window, asOf: Date, zone: string): Promise<GroupFigures[]> {
   const found = await bigRows<Record<string, unknown>>(
     db,
     // Aggregated once at the finest grain (a few hundred rows), then rolled up: the per-row
     // work is one hash aggregate whatever the number of breakdowns.
     sql`with x as (${windowRows(w, false, null)}),
-      f as (select i.channel, i.topic_group, i.topic, i.outcome_code, ${figureColumns(asOf, false)} from x i group by 1, 2, 3, 4)
-      select grouping(i.channel) as g_channel, grouping(i.topic_group) as g_group, grouping(i.topic) as g_topic, grouping(i.outcome_code) as g_outcome,
-        i.channel, i.topic_group, i.topic, i.outcome_code, ${rollupColumns()}
+      f as (select i.channel, i.topic_group, i.topic, i.outcome_code, ${quarterOf(zone)} as q, ${figureColumns(asOf, false)} from x i group by 1, 2, 3, 4, 5)
+      select grouping(i.channel) as g_channel, grouping(i.topic_group) as g_group, grouping(i.topic) as g_topic, grouping(i.outcome_code) as g_outcome, grouping(i.q) as g_q,
+        i.channel, i.topic_group, i.topic, i.outcome_code, i.q, ${rollupColumns()}
       from f i
-      group by grouping sets ((), (i.channel), (i.topic_group), (i.topic_group, i.topic), (i.outcome_code))`,
+      group by grouping sets ((), (i.channel), (i.topic_group), (i.topic_group, i.topic), (i.outcome_code), (i.q))`,
   );
   return found.map((r) => {
-    const dim: GroupFigures['dim'] = !num(r.g_outcome) ? 'outcome' : !num(r.g_topic) ? 'topic' : !num(r.g_group) ? 'group' : !num(r.g_channel) ? 'channel' : 'total';
-    const key = { total: '', channel: r.channel, group: r.topic_group, topic: r.topic, outcome: r.outcome_code, department: '' }[dim];
-    return { dim, key: (key as string | null) ?? '', group: dim === 'topic' ? ((r.topic_group as string | null) ?? '') : null, ...toFigures(r) };
+    const dim = dimOf(r);
+    const key = keyOf(r, dim);
+    return { dim, key, group: dim === 'topic' ? ((r.topic_group as string | null) ?? '') : null, ...toFigures(r) };
   });
 }
 
@@ -145,31 +145,62 @@ export interface WindowCount {
 
 /**
  * Counted incidents of other windows (the previous period, the same period a year
- * before) by every dimension, for the «(пред. …)» and «(2025 г. – …)» columns.
+ * before) by every dimension, for the «(пред. …)» and «(2025 г. – …)» columns. Windows
+ * with the same bounds (a year's previous period is the year before) are read once;
+ * each is its own index range scan, aggregated at the finest grain and then rolled up.
  */
-export async function countsByGroup(db: Db, windows: Record<string, Window>): Promise<WindowCount[]> {
-  const names = Object.keys(windows);
-  if (!names.length) return [];
-  const values = sql.join(names.map((n) => sql`(${n}, ${at(windows[n]!.from)}, ${at(windows[n]!.to)})`), sql`, `);
+export async function countsByGroup(db: Db, windows: Record<string, Window>, zone: string): Promise<WindowCount[]> {
+  const keyOfWindow = (x: Window) => `${x.from.toISOString()}/${x.to.toISOString()}`;
+  const unique = [...new Map(Object.values(windows).map((x) => [keyOfWindow(x), x])).values()];
+  if (!unique.length) return [];
+  const parts = unique.map((x, n) => {
+    const inWindow = sql`i.detected_at >= ${at(x.from)} and i.detected_at < ${at(x.to)} and ${COUNTED}`;
+    return sql`select ${n}::int as win, ${COLS}, i.department_code as dept, true as main from incidents i where ${inWindow}
+      union all
+      select ${n}::int as win, ${COLS}, e.department as dept, false as main from incidents i join incident_executors e on e.incident_id = i.id where ${inWindow}`;
+  });
   const found = await bigRows<Record<string, unknown>>(
     db,
-    sql`with w(name, f, t) as (values ${values}),
-      x as (
-        select w.name, ${COLS}, i.department_code as dept, true as main from w join incidents i on i.detected_at >= w.f and i.detected_at < w.t where ${COUNTED}
-        union all
-        select w.name, ${COLS}, e.department as dept, false as main from w join incidents i on i.detected_at >= w.f and i.detected_at < w.t
-          join incident_executors e on e.incident_id = i.id where ${COUNTED})
-      select i.name, grouping(i.channel) as g_channel, grouping(i.topic_group) as g_group, grouping(i.topic) as g_topic,
-        grouping(i.outcome_code) as g_outcome, grouping(i.dept) as g_dept,
-        i.channel, i.topic_group, i.topic, i.outcome_code, i.dept,
-        count(*) filter (where i.main)::int as n_main, count(*)::int as n_all
-      from (select i.*, ${OUTCOME_SQL} as outcome_code from x i) i
-      group by grouping sets ((i.name), (i.name, i.channel), (i.name, i.topic_group), (i.name, i.topic_group, i.topic), (i.name, i.outcome_code), (i.name, i.dept))`,
+    sql`with f as (
+        select i.win, i.channel, i.topic_group, i.topic, ${OUTCOME_SQL} as outcome_code, ${quarterOf(zone)} as q, i.dept, i.main, count(*)::int as n
+        from (${sql.join(parts, sql` union all `)}) i group by 1, 2, 3, 4, 5, 6, 7, 8)
+      select i.win, grouping(i.channel) as g_channel, grouping(i.topic_group) as g_group, grouping(i.topic) as g_topic,
+        grouping(i.outcome_code) as g_outcome, grouping(i.q) as g_q, grouping(i.dept) as g_dept,
+        i.channel, i.topic_group, i.topic, i.outcome_code, i.q, i.dept,
+        (sum(i.n) filter (where i.main))::int as n_main, sum(i.n)::int as n_all
+      from f i
+      group by grouping sets ((i.win), (i.win, i.channel), (i.win, i.topic_group), (i.win, i.topic_group, i.topic), (i.win, i.outcome_code), (i.win, i.q), (i.win, i.dept))`,
   );
-  return found.map((r) => {
-    const dim = !num(r.g_dept) ? 'department' : !num(r.g_outcome) ? 'outcome' : !num(r.g_topic) ? 'topic' : !num(r.g_group) ? 'group' : !num(r.g_channel) ? 'channel' : 'total';
-    const key = { total: '', channel: r.channel, group: r.topic_group, topic: r.topic, outcome: r.outcome_code, department: r.dept }[dim] as string | null;
-    const group = dim === 'topic' ? ((r.topic_group as string | null) ?? '') : null;
-    return { window: r.name as string, dim, key: key ?? '', group, count: dim === 'department' ? num(r.n_all) : num(r.n_main) };
-  });
+  const out: WindowCount[] = [];
+  for (const [name, x] of Object.entries(windows)) {
+    const n = unique.findIndex((u) => keyOfWindow(u) === keyOfWindow(x));
+    for (const r of found.filter((f) => num(f.win) === n)) {
+      const dim = dimOf(r);
+      const group = dim === 'topic' ? ((r.topic_group as string | null) ?? '') : null;
+      out.push({ window: name, dim, key: keyOf(r, dim), group, count: dim === 'department' ? num(r.n_all) : num(r.n_main) });
+    }
+  }
+  return out;
+}
+
+/** Which grouping set a rolled-up row belongs to (the `g_*` flags are 0 for the grouped columns). */
+function dimOf(r: Record<string, unknown>): Dimension | 'total' {
+  const grouped = (g: string) => r[g] !== undefined && !num(r[g]);
+  if (grouped('g_dept')) return 'department';
+  if (grouped('g_q')) return 'quarter';
+  if (grouped('g_outcome')) return 'outcome';
+  if (grouped('g_topic')) return 'topic';
+  if (grouped('g_group')) return 'group';
+  if (grouped('g_channel')) return 'channel';
+  return 'total';
+}
+
+function keyOf(r: Record<string, unknown>, dim: Dimension | 'total'): string {
+  const v = { total: '', channel: r.channel, group: r.topic_group, topic: r.topic, outcome: r.outcome_code, quarter: r.q, department: r.dept }[dim];
+  return v === null || v === undefined ? '' : String(v);
+}
+
+/** The calendar quarter (1–4) of an incident's detection, in the installation's zone. */
+function quarterOf(zone: string): SQL {
+  return sql.raw(`extract(quarter from i.detected_at at time zone ${zoneLiteral(zone)})::int`);
 }

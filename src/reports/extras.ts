@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { STATUS_LABELS, type Status } from '../domain/status.js';
 import type { Window } from './aggregate.js';
 import { FIGURES } from './figures.js';
-import { num, rows, zoneLiteral } from './sql.js';
+import { num, rows } from './sql.js';
 
 const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
@@ -67,20 +67,4 @@ export interface QuarterRow {
   quarter: number;
   count: number;
   yearAgo: number;
-}
-
-/** Counted incidents by calendar quarter (installation zone) of the window and of the same window a year before. */
-export async function byQuarter(db: Db, w: Window, yearAgo: Window, zone: string): Promise<QuarterRow[]> {
-  const z = sql.raw(zoneLiteral(zone));
-  const found = await rows<Record<string, unknown>>(
-    db,
-    sql`select w.name, extract(quarter from i.detected_at at time zone ${z})::int as q, count(*)::int as n
-        from (values ('cur', ${at(w.from)}, ${at(w.to)}), ('ago', ${at(yearAgo.from)}, ${at(yearAgo.to)})) w(name, f, t)
-        join incidents i on i.detected_at >= w.f and i.detected_at < w.t
-        where i.status not in ('rejected', 'duplicate')
-        group by w.name, extract(quarter from i.detected_at at time zone ${z})`,
-  );
-  const get = (name: string, q: number) => num(found.find((r) => r.name === name && num(r.q) === q)?.n);
-  const quarters = [...new Set(found.map((r) => num(r.q)))].sort();
-  return quarters.map((q) => ({ quarter: q, count: get('cur', q), yearAgo: get('ago', q) }));
 }

@@ -2,8 +2,8 @@ import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { departments } from '../db/schema.js';
 import type { WorkCalendar } from '../sla/calendar.js';
-import { countsByGroup, figuresByDepartment, figuresByGroup, type Dimension, type GroupFigures, type Window } from './aggregate.js';
-import { byQuarter, hasData, overdueList, postCounts, type OverdueItem, type QuarterRow } from './extras.js';
+import { countsByGroup, figuresByDepartment, figuresByGroup, type Dimension, type GroupFigures, type Window, type WindowCount } from './aggregate.js';
+import { hasData, overdueList, postCounts, type OverdueItem, type QuarterRow } from './extras.js';
 import { CHANNEL_LABELS } from './labels.js';
 import { outcomeLabel } from './outcomes.js';
 
@@ -93,10 +93,17 @@ export interface ReportOptions {
 
 const OTHER = { previous: 'previous', yearAgo: 'yearAgo' } as const;
 
-function windowsAround(from: Date, to: Date, zone: string): { previous: Window; yearAgo: Window } {
-  const span = to.getTime() - from.getTime();
-  const back = (d: Date) => DateTime.fromJSDate(d, { zone }).minus({ years: 1 }).toJSDate();
-  return { previous: { from: new Date(from.getTime() - span), to: from }, yearAgo: { from: back(from), to: back(to) } };
+/**
+ * The windows a period is compared with: the previous one (the previous calendar month,
+ * quarter or year for such a period, else the same length just before) and the same
+ * dates a year earlier.
+ */
+export function windowsAround(from: Date, to: Date, zone: string): { previous: Window; yearAgo: Window } {
+  const f = DateTime.fromJSDate(from, { zone });
+  const t = DateTime.fromJSDate(to, { zone });
+  const unit = (['year', 'quarter', 'month'] as const).find((u) => f.equals(f.startOf(u)) && t.equals(f.plus({ [`${u}s`]: 1 })));
+  const previous = unit ? { from: f.minus({ [`${unit}s`]: 1 }).toJSDate(), to: from } : { from: new Date(from.getTime() - (to.getTime() - from.getTime())), to: from };
+  return { previous, yearAgo: { from: f.minus({ years: 1 }).toJSDate(), to: t.minus({ years: 1 }).toJSDate() } };
 }
 
 /** Builds the report for incidents detected in [from, to), read as of min(to, now). */
@@ -105,15 +112,14 @@ export async function buildPeriodReport(db: Db, from: Date, to: Date, now: Date,
   const zone = opts.calendar.timezone;
   const cur = { from, to };
   const other = windowsAround(from, to, zone);
-  const [groups, { departments: depts, times }, others, posts, prevHas, agoHas, names, quarters] = await Promise.all([
-    figuresByGroup(db, cur, asOf),
+  const [groups, { departments: depts, times }, others, posts, prevHas, agoHas, names] = await Promise.all([
+    figuresByGroup(db, cur, asOf, zone),
     figuresByDepartment(db, cur, asOf, opts.calendar),
-    countsByGroup(db, other),
+    countsByGroup(db, other, zone),
     postCounts(db, cur),
     hasData(db, other.previous),
     hasData(db, other.yearAgo),
     db.select({ code: departments.code, name: departments.name }).from(departments),
-    byQuarter(db, cur, other.yearAgo, zone),
   ]);
   const deptNames = new Map(names.map((d) => [d.code, d.name]));
   const deptLabel = (k: string) => deptNames.get(k) ?? (k || 'не назначен');
@@ -156,7 +162,7 @@ export async function buildPeriodReport(db: Db, from: Date, to: Date, now: Date,
     byTopic: sortCounts(groups.filter((g) => g.dim === 'topic').map((g) => ({ ...countOf(g, g.key || 'без темы', compare), group: g.group ?? '' }))),
     byOutcome: counts('outcome', outcomeLabel),
     byDepartment: sortCounts(depts.filter((d) => d.incidents > 0).map((d) => departmentRow(d, deptLabel(d.key), compare))),
-    byQuarter: quarters,
+    byQuarter: quartersOf(groups, others),
     overdueList: list,
   };
 }
@@ -179,6 +185,13 @@ function departmentRow(d: GroupFigures, label: string, compare: Compare): Depart
     medianFirstAnswerMin: d.medianMin,
     medianFirstAnswerWorkMin: d.medianWorkMin,
   };
+}
+
+/** Counted incidents by calendar quarter of the period, beside the same quarters a year before. */
+function quartersOf(groups: GroupFigures[], others: WindowCount[]): QuarterRow[] {
+  const ago = (q: string) => others.find((o) => o.window === 'yearAgo' && o.dim === 'quarter' && o.key === q)?.count ?? 0;
+  const keys = new Set([...groups.filter((g) => g.dim === 'quarter').map((g) => g.key), ...others.filter((o) => o.window === 'yearAgo' && o.dim === 'quarter').map((o) => o.key)]);
+  return [...keys].sort().map((q) => ({ quarter: Number(q), count: groups.find((g) => g.dim === 'quarter' && g.key === q)?.incidents ?? 0, yearAgo: ago(q) }));
 }
 
 function sortCounts<T extends Count>(xs: T[]): T[] {

@@ -5,12 +5,14 @@ import type { Db } from '../../src/db/client.js';
  * Fills an empty database with `n` incidents detected evenly between `from` and `to`
  * (one post each, an event each, 5% with a co-executor), in a few set-based statements.
  * Statuses, channels, topic groups, departments and answer times vary by row number, so
- * every report figure has something to count. Returns the milliseconds it took.
+ * every report figure has something to count; only the last 30 days hold open incidents. Returns the milliseconds it took.
  */
 export async function fillIncidents(db: Db, n: number, from: Date, to: Date): Promise<number> {
   const t0 = performance.now();
   const span = (to.getTime() - from.getTime()) / 1000;
   const f = sql`${from.toISOString()}::timestamptz`;
+  // Incidents still open are the last month's: years-old ones are closed, as in a working installation.
+  const recent = sql`${new Date(to.getTime() - 30 * 86_400_000).toISOString()}::timestamptz`;
   await db.execute(sql`insert into posts (channel, external_id, kind, text, published_at, fetched_at, decided_kind, processed_at)
     select (array['vk','ok','telegram'])[1 + g % 3], 'bench:' || g, 'post', 'Обращение ' || g, t, t, 'complaint', t
     from (select g, ${f} + make_interval(secs => (g::float8 / ${n}) * ${span}) as t from generate_series(1, ${n}) g) s`);
@@ -23,8 +25,9 @@ export async function fillIncidents(db: Db, n: number, from: Date, to: Date): Pr
       'Район ' || (g % 25)
     from (
       select g, t,
-        case when g % 20 = 0 then 'rejected' when g % 50 = 1 then 'duplicate' when g % 33 = 2 then 'redirected' when g % 40 = 3 then 'in_work'
-             when g % 45 = 4 then 'interim' when g % 9 = 5 then 'answered' else 'closed' end as st,
+        case when g % 20 = 0 then 'rejected' when g % 50 = 1 then 'duplicate' when g % 33 = 2 then 'redirected'
+             when g % 40 = 3 and t > ${recent} then 'in_work' when g % 45 = 4 and t > ${recent} then 'interim'
+             when g % 9 = 5 then 'answered' else 'closed' end as st,
         t + make_interval(mins => ((g::bigint * 7919) % 2880)::int) as fr
       from (select g, ${f} + make_interval(secs => (g::float8 / ${n}) * ${span}) as t from generate_series(1, ${n}) g) s
     ) x`);
