@@ -61,13 +61,10 @@ function windowRows(w: Window, withExecutors: boolean, times: { asOf: Date; cale
     left join wd wb on wb.day = ${localDay(sql.raw('i.first_response_at'), times.calendar.timezone)}`;
 }
 
-const TIME_COLUMNS = sql.raw(`percentile_cont(0.5) within group (order by i.cal_min) as "medianMin", avg(i.cal_min)::float8 as "meanMin",
-    percentile_cont(0.5) within group (order by i.work_min) as "medianWorkMin", avg(i.work_min)::float8 as "meanWorkMin"`);
-
-function figureColumns(asOf: Date, withTimes: boolean): SQL {
+function figureColumns(asOf: Date): SQL {
   return sql`${figureCounts(asOf)},
     (coalesce(sum(i.posts_count - 1) filter (where ${COUNTED}), 0) + count(*) filter (where i.status = 'duplicate'))::int as merged
-    ${withTimes ? sql`, ${TIME_COLUMNS}` : sql``}`;
+`;
 }
 
 /** Sums of pre-aggregated figure columns. */
@@ -87,7 +84,7 @@ export async function figuresByGroup(db: Db, w: Window, asOf: Date, zone: string
     // Aggregated once at the finest grain (a few hundred rows), then rolled up: the per-row
     // work is one hash aggregate whatever the number of breakdowns.
     sql`with x as (${windowRows(w, false, null)}),
-      f as (select i.channel, i.topic_group, i.topic, i.outcome_code, ${quarterOf(zone)} as q, ${figureColumns(asOf, false)} from x i group by 1, 2, 3, 4, 5)
+      f as (select i.channel, i.topic_group, i.topic, i.outcome_code, ${quarterOf(zone)} as q, ${figureColumns(asOf)} from x i group by 1, 2, 3, 4, 5)
       select grouping(i.channel) as g_channel, grouping(i.topic_group) as g_group, grouping(i.topic) as g_topic, grouping(i.outcome_code) as g_outcome, grouping(i.q) as g_q,
         i.channel, i.topic_group, i.topic, i.outcome_code, i.q, ${rollupColumns()}
       from f i
@@ -119,19 +116,18 @@ export async function figuresByDepartment(db: Db, w: Window, asOf: Date, calenda
     sql`with wd as ${workDaysTable(calendar, w.from, asOf)},
       x as materialized (select i.dept, i.main, ${flags}, (case when ${COUNTED} then i.posts_count - 1 else 0 end + (i.status = 'duplicate')::int) as merged, i.cal_min, i.work_min
             from (${windowRows(w, true, { asOf, calendar })}) i)
-      select grouping(i.dept) as g_dept, i.dept, ${sums}, sum(i.merged)::int as merged,
-        ${sql.raw(time('cal_min', '', 'cal'))}, ${sql.raw(time('work_min', '', 'work'))},
-        ${sql.raw(time('cal_min', 'filter (where i.main)', 'mainCal'))}, ${sql.raw(time('work_min', 'filter (where i.main)', 'mainWork'))}
-      from x i group by grouping sets ((i.dept), ())`,
+      -- Medians cost a sort each: two per department, two for the whole window (each incident once).
+      select 0 as g_dept, i.dept, ${sums}, sum(i.merged)::int as merged, ${sql.raw(time('cal_min', '', 'cal'))}, ${sql.raw(time('work_min', '', 'work'))}
+      from x i group by i.dept
+      union all
+      select 1, null, ${sql.raw(keys.map(() => 'null::int').join(', '))}, null::int, ${sql.raw(time('cal_min', '', 'cal'))}, ${sql.raw(time('work_min', '', 'work'))}
+      from x i where i.main`,
   );
-  const pick = (r: Record<string, unknown>, main: boolean): AnswerTimes => {
-    const [c, w] = main ? ['mainCal', 'mainWork'] : ['cal', 'work'];
-    return { medianMin: numOrNull(r[`${c}Median`]), meanMin: numOrNull(r[`${c}Mean`]), medianWorkMin: numOrNull(r[`${w}Median`]), meanWorkMin: numOrNull(r[`${w}Mean`]) };
-  };
+  const pick = (r: Record<string, unknown>): AnswerTimes => ({ medianMin: numOrNull(r.calMedian), meanMin: numOrNull(r.calMean), medianWorkMin: numOrNull(r.workMedian), meanWorkMin: numOrNull(r.workMean) });
   const total = found.find((r) => num(r.g_dept));
   return {
-    departments: found.filter((r) => !num(r.g_dept)).map((r) => ({ dim: 'department' as const, key: (r.dept as string | null) ?? '', group: null, ...toFigures(r), ...pick(r, false) })),
-    times: total ? pick(total, true) : { medianMin: null, meanMin: null, medianWorkMin: null, meanWorkMin: null },
+    departments: found.filter((r) => !num(r.g_dept)).map((r) => ({ dim: 'department' as const, key: (r.dept as string | null) ?? '', group: null, ...toFigures(r), ...pick(r) })),
+    times: total ? pick(total) : { medianMin: null, meanMin: null, medianWorkMin: null, meanWorkMin: null },
   };
 }
 
