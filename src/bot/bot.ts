@@ -6,6 +6,7 @@ import { registerAnswers } from './features/answers.js';
 import { registerButtons } from './features/buttons.js';
 import { registerChats } from './features/chats.js';
 import { registerLookup } from './features/lookup.js';
+import { registerStats } from './features/stats.js';
 
 export interface StaffBotOptions {
   token: string;
@@ -21,6 +22,7 @@ export function createStaffBot(deps: BotDeps, opts: StaffBotOptions) {
   registerChats(bot, deps);
   registerAccess(bot, deps);
   registerLookup(bot, deps);
+  registerStats(bot, deps);
   registerAnswers(bot, deps);
   registerButtons(bot, deps);
   bot.catch((err, ctx) => deps.log.error({ err, updateId: ctx.update.update_id }, 'bot: update handler failed'));

@@ -33,6 +33,7 @@ export const PERMISSIONS = {
   invite: ['admin'],
   manage_users: ['admin'],
   read: ['admin', 'moderator', 'department', 'press', 'manager'],
+  stats: ['admin', 'moderator', 'manager'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -110,18 +110,40 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'report',
-    summary: 'отчёт за период (даты включительно, в часовом поясе установки)',
+    summary: 'отчёт за период (даты включительно, в часовом поясе установки): текст, JSON, CSV или XLSX',
+    details: 'Таблицы в виде отчётов администраций: итог с тем же периодом год назад, кварталы, каналы, исполнители, темы, результаты, просроченные. XLSX — по листу на таблицу.',
     options: [
       { flags: '--from <дата>', description: 'первый день, ГГГГ-ММ-ДД (по умолчанию неделя назад)', parse: parseDate },
       { flags: '--to <дата>', description: 'последний день, ГГГГ-ММ-ДД (по умолчанию вчера)', parse: parseDate },
-      { flags: '--format <формат>', description: 'text или json', default: 'text', parse: oneOf(['text', 'json']), choices: ['text', 'json'] },
+      { flags: '--format <формат>', description: 'text, json, csv или xlsx', default: 'text', parse: oneOf(['text', 'json', 'csv', 'xlsx']), choices: ['text', 'json', 'csv', 'xlsx'] },
+      { flags: '--out <файл>', description: 'записать в файл (для xlsx обязательно)' },
     ],
-    examples: ['report --from 2026-11-16 --to 2026-11-22', 'report --from 2026-11-01 --to 2026-11-30 --format json'],
+    examples: ['report --from 2026-11-16 --to 2026-11-22', 'report --from 2026-01-01 --to 2026-01-31 --format xlsx --out январь.xlsx'],
     needs: 'app',
-    load: async () => {
-      const { reportCommand } = await import('../commands/report.js');
-      return (deps, input) => reportCommand(deps, input.argv);
-    },
+    load: async () => (await import('../commands/report.js')).reportCommand,
+  },
+  {
+    name: 'import',
+    summary: 'загрузить историю из выгрузки «Инцидент Менеджмент» (XLSX или CSV)',
+    details: 'Столбцы по названию, без учёта регистра: Номер инцидента, Дата создания, Дата закрытия, Время первого ответа, Группа тем, Тема, Исполнитель (через «;»), Регион, Муниципалитет, Населённый пункт, Улица, Дом, Ссылка, Источник, Текст инцидента, Статус, Результат; прочие столбцы не читаются. Повторная загрузка того же файла ничего не добавляет.',
+    args: [{ name: '<файл>', description: 'выгрузка .xlsx или .csv' }],
+    options: [{ flags: '--format <формат>', description: 'формат выгрузки: im («Инцидент Менеджмент»)', required: true, parse: oneOf(['im']), choices: ['im'] }],
+    examples: ['import --format im выгрузка-2025.xlsx'],
+    needs: 'app',
+    load: async () => (await import('../commands/import.js')).importCommand,
+  },
+  {
+    name: 'export',
+    summary: 'выгрузить инциденты за период в виде выгрузки «Инцидент Менеджмент»',
+    options: [
+      { flags: '--format <формат>', description: 'формат: im («Инцидент Менеджмент»)', required: true, parse: oneOf(['im']), choices: ['im'] },
+      { flags: '--from <дата>', description: 'первый день, ГГГГ-ММ-ДД', required: true, parse: parseDate },
+      { flags: '--to <дата>', description: 'последний день, ГГГГ-ММ-ДД', required: true, parse: parseDate },
+      { flags: '--out <файл>', description: 'файл .xlsx или .csv (без него — CSV в вывод)' },
+    ],
+    examples: ['export --format im --from 2026-01-01 --to 2026-12-31 --out история.xlsx'],
+    needs: 'app',
+    load: async () => (await import('../commands/export.js')).exportCommand,
   },
   {
     name: 'sources',

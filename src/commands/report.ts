@@ -1,25 +1,38 @@
-import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
+import type { AppCommand } from '../cli/spec.js';
+import { UsageError } from '../cli/errors.js';
+import { reportCsv } from '../reports/csv.js';
 import { buildPeriodReport } from '../reports/period.js';
+import { periodName } from '../reports/sentence.js';
+import { reportTables } from '../reports/tables.js';
 import { renderReportText } from '../reports/text.js';
-import type { CommandDeps } from './types.js';
+import { reportXlsx } from '../reports/xlsx.js';
 
-/** `otklik report --from YYYY-MM-DD --to YYYY-MM-DD --format text|json` (dates inclusive, installation time zone). */
-export async function reportCommand(deps: CommandDeps, argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string', default: 'text' } } });
+export const REPORT_FORMATS = ['text', 'json', 'csv', 'xlsx'] as const;
+type Format = (typeof REPORT_FORMATS)[number];
+
+/**
+ * `otklik report --from YYYY-MM-DD --to YYYY-MM-DD [--format text|json|csv|xlsx] [--out FILE]`
+ * (dates inclusive, installation time zone). XLSX needs --out; the others print unless --out is given.
+ */
+export const reportCommand: AppCommand = async (deps, input) => {
+  const o = input.opts as { from?: string; to?: string; format: Format; out?: string };
   const tz = deps.installation.timezone;
   const today = DateTime.fromJSDate(deps.clock.now(), { zone: tz }).startOf('day');
-  const from = values.from ? DateTime.fromISO(values.from, { zone: tz }) : today.minus({ days: 7 });
-  const to = values.to ? DateTime.fromISO(values.to, { zone: tz }).plus({ days: 1 }) : today;
-  if (!from.isValid || !to.isValid || to <= from) {
-    deps.out('report: --from and --to must be dates YYYY-MM-DD, --from not after --to');
-    return 2;
-  }
-  if (values.format !== 'text' && values.format !== 'json') {
-    deps.out(`report: --format must be text or json, got "${values.format}"`);
-    return 2;
-  }
-  const report = await buildPeriodReport(deps.db, from.toJSDate(), to.toJSDate(), deps.clock.now());
-  deps.out(values.format === 'json' ? JSON.stringify(report) : renderReportText(report, tz, deps.installation.territory.name));
+  const from = o.from ? DateTime.fromISO(o.from, { zone: tz }) : today.minus({ days: 7 });
+  const to = o.to ? DateTime.fromISO(o.to, { zone: tz }).plus({ days: 1 }) : today;
+  if (to <= from) throw new UsageError('--from позже --to');
+  if (o.format === 'xlsx' && !o.out) throw new UsageError('для --format xlsx укажите файл: --out отчёт.xlsx');
+  const report = await buildPeriodReport(deps.db, from.toJSDate(), to.toJSDate(), deps.clock.now(), { calendar: deps.app.calendar });
+  const territory = deps.installation.territory.name;
+  let body: string | Buffer;
+  if (o.format === 'json') body = JSON.stringify(report);
+  else if (o.format === 'csv') body = reportCsv(reportTables(report, tz));
+  else if (o.format === 'xlsx') body = await reportXlsx(reportTables(report, tz), `Отчёт — ${territory}, ${periodName(report.from, report.to, tz)}`);
+  else body = renderReportText(report, tz, territory);
+  if (!o.out) return deps.out(body as string), 0;
+  writeFileSync(o.out, body);
+  deps.out(`отчёт записан: ${o.out}`);
   return 0;
-}
+};

@@ -149,6 +149,12 @@ export const installationSchema = z.strictObject({
       retrain: cronLine.default('0 3 * * *'),
     })
     .prefault({}),
+  reports: z
+    .strictObject({
+      /** Departments with fewer incidents in the week are left out of the on-time ranking. */
+      min_incidents: z.number().int().min(1).default(3),
+    })
+    .prefault({}),
 });
 
 export type Installation = z.infer<typeof installationSchema>;

@@ -8,6 +8,7 @@ import {
   jsonb,
   pgSequence,
   pgTable,
+  primaryKey,
   real,
   serial,
   text,
@@ -76,6 +77,8 @@ export const posts = pgTable(
     uniqueIndex('posts_channel_external').on(t.channel, t.externalId),
     index('posts_unprocessed').on(t.id).where(sql`processed_at is null`),
     index('posts_incident').on(t.incidentId),
+    // Reports (#8): posts read in a period.
+    index('posts_fetched').on(t.fetchedAt),
   ],
 );
 
@@ -141,13 +144,33 @@ export const incidents = pgTable(
     answeredAt: ts('answered_at'),
     closedAt: ts('closed_at'),
     updatedAt: ts('updated_at').notNull(),
+    /** Reports and history (#8): the number the incumbent system gave an imported incident. */
+    externalNumber: text('external_number'),
+    /** Reports and history (#8): where the problem is, as the incumbent system's columns give it. */
+    address: jsonb('address').$type<IncidentAddress>(),
   },
   (t) => [
     index('incidents_status').on(t.status),
     index('incidents_detected').on(t.detectedAt),
     index('incidents_department').on(t.departmentCode),
+    // Reports (#8): every report filters by detection time, alone or with one of these.
+    index('incidents_status_detected').on(t.status, t.detectedAt),
+    index('incidents_department_detected').on(t.departmentCode, t.detectedAt),
+    index('incidents_group_detected').on(t.topicGroup, t.detectedAt),
+    // "Open and past the deadline now", whatever the detection date.
+    index('incidents_open_deadline').on(t.deadlineAt).where(sql`status in ('new', 'assigned', 'in_work', 'interim', 'ready')`),
+    uniqueIndex('incidents_external_number').on(t.externalNumber),
   ],
 );
+
+/** Reports and history (#8): address columns of the incumbent system's export. */
+export interface IncidentAddress {
+  region?: string;
+  municipality?: string;
+  settlement?: string;
+  street?: string;
+  house?: string;
+}
 
 /** Every change of an incident: who, when, what. Reports are computed from these. */
 export const incidentEvents = pgTable(
@@ -368,3 +391,20 @@ export const setAside = pgTable('set_aside', {
   /** When the digest showed it to moderators; null = still to show. */
   shownAt: ts('shown_at'),
 });
+// ── Reports and history (#8) ─────────────────────────────────────────────────
+/**
+ * Co-executors: departments besides `incidents.department_code` that answer for an
+ * incident (the incumbent system's «Исполнитель» may name several). The department
+ * table of a report counts an incident once for each of its executors.
+ */
+export const incidentExecutors = pgTable(
+  'incident_executors',
+  {
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    /** A department code when it matches one, else the name as given. */
+    department: text('department').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.department] })],
+);

@@ -31,6 +31,8 @@ export interface DemoOptions {
   /** Database directory; default `<OTKLIK_DATA_DIR>/demo`, wiped first. `memory://` in tests. */
   dataDir?: string;
   format?: 'text' | 'json';
+  /** Called with the App after the report, before it closes (tests check the report against the database). */
+  inspect?: (app: Awaited<ReturnType<typeof createApp>>) => Promise<void>;
   /** Also print what every staff chat saw (`demo --chats`). */
   chats?: boolean;
 }
@@ -84,7 +86,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     }
     const from = new Date(start);
     const to = new Date(start + WEEK_MS);
-    const report = await buildPeriodReport(app.db, from, to, clock.now());
+    const report = await buildPeriodReport(app.db, from, to, clock.now(), { calendar: app.calendar });
     if (opts.format === 'json') {
       opts.out(JSON.stringify(report));
     } else {
@@ -94,6 +96,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       if (!dataDir.startsWith('memory://')) opts.out(`База демо: ${dataDir} (посмотреть: OTKLIK_DATA_DIR=${dataDir} npx otklik incidents)`);
     }
     if (opts.chats) for (const line of renderTranscript(api.transcript(), app.installation)) opts.out(line);
+    await opts.inspect?.(app);
     return 0;
   } finally {
     await api.close();

@@ -2,8 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { DateTime } from 'luxon';
 import type { App } from '../app/app.js';
 import { retrain } from '../classify/labels.js';
-import { buildPeriodReport } from '../reports/period.js';
-import { renderReportText } from '../reports/text.js';
+import { sendWeeklyReport } from '../reports/weekly-job.js';
 import { markOverdue } from './overdue.js';
 import { runDeadlineAlerts, runMorningDigest, type DeadlineJobDeps } from './deadline-alerts.js';
 
@@ -46,9 +45,8 @@ export function startSchedules(app: App, extra: Record<string, { cron: string; r
     weekly_report: {
       cron: s.weekly_report,
       run: async () => {
-        const to = DateTime.fromJSDate(app.clock.now(), { zone: tz }).startOf('week');
-        const report = await buildPeriodReport(app.db, to.minus({ weeks: 1 }).toJSDate(), to.toJSDate(), app.clock.now());
-        await app.notifier.toManagers(renderReportText(report, tz, app.installation.territory.name));
+        const key = await sendWeeklyReport(app);
+        app.log.info({ job: 'weekly_report', key }, 'weekly report queued for the managers');
       },
     },
     retrain: {

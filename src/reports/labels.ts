@@ -36,3 +36,20 @@ export function formatChange(now: number, before: number): string {
   const pct = before ? ` (${sign}${Math.abs((diff / before) * 100).toFixed(1).replace('.', ',')}%)` : '';
   return `${sign}${Math.abs(diff)}${pct}`;
 }
+
+/** Shortens a name to at most `max` characters at a word boundary, with an ellipsis; never cuts a word. */
+export function clip(text: string, max: number): string {
+  const s = text.replace(/\s+/g, ' ').trim();
+  if (s.length <= max) return s;
+  // Look one character further: a word that ends exactly at the limit is kept.
+  const space = s.slice(0, max).lastIndexOf(' ');
+  const cut = s.slice(0, max - 1);
+  // A single word longer than the limit is kept whole rather than cut.
+  if (space <= 0) return s.split(' ')[0]! + (s.includes(' ') ? '…' : '');
+  return `${s.slice(0, Math.min(space, cut.length)).replace(/[\s,;:.—–-]+$/, '')}…`;
+}
+
+/** «3 ч 12 мин (календарное) · 1 ч 40 мин (рабочее)» */
+export function formatBothDurations(calendarMin: number | null, workMin: number | null): string {
+  return `${formatDuration(calendarMin)} календарного времени, ${formatDuration(workMin)} рабочего`;
+}

@@ -1,141 +1,212 @@
-import { and, gte, lt, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
-import { departments, incidents, posts } from '../db/schema.js';
+import { departments } from '../db/schema.js';
+import type { WorkCalendar } from '../sla/calendar.js';
+import { countsByGroup, figuresByDepartment, figuresByGroup, type Dimension, type GroupFigures, type Window, type WindowCount } from './aggregate.js';
+import { hasData, overdueList, postCounts, type OverdueItem, type QuarterRow } from './extras.js';
 import { CHANNEL_LABELS } from './labels.js';
+import { outcomeLabel } from './outcomes.js';
 
 export interface Count {
   key: string;
   label: string;
   count: number;
-  /** Same breakdown in the previous period of equal length. */
-  previous: number;
+  /** Same breakdown in the previous period of equal length; null when that period has no data. */
+  previous: number | null;
+  /** Same breakdown in the same period a year before; null when that period has no data. */
+  yearAgo: number | null;
 }
 
 export interface DepartmentRow extends Count {
   answered: number;
   onTime: number;
-  overdue: number;
+  answeredLate: number;
+  openPastDeadline: number;
+  /** onTime / answered. */
+  onTimeShare: number | null;
   medianFirstAnswerMin: number | null;
+  medianFirstAnswerWorkMin: number | null;
 }
 
-/** Everything the period report shows; every number comes from incident rows and their events. */
+export interface TopicRow extends Count {
+  group: string;
+}
+
+/** A compared window: its bounds and counted incidents. */
+export interface Comparison {
+  from: string;
+  to: string;
+  incidents: number;
+}
+
+/**
+ * Everything a period report shows; render-agnostic. Every figure is defined once in
+ * figures.ts (README «Report figures») and computed in SQL from incidents and their
+ * recorded answer, deadline and closing times.
+ */
 export interface PeriodReport {
   from: string;
   to: string;
+  /** The moment the state is read at: the period's end, or the report's time for a period not yet over. */
+  asOf: string;
   generatedAt: string;
   posts: number;
   thanks: number;
   noise: number;
   incidents: number;
-  previousIncidents: number;
   merged: number;
   repeats: number;
-  answered: number;
-  answeredOnTime: number;
-  onTimeShare: number | null;
-  overdue: number;
-  openNow: number;
   rejected: number;
   redirected: number;
+  answered: number;
+  answeredOnTime: number;
+  answeredLate: number;
+  interimOnly: number;
+  openPastDeadline: number;
+  /** answeredLate + openPastDeadline. */
+  overdue: number;
+  open: number;
+  /** answeredOnTime / answered. */
+  onTimeShare: number | null;
+  /** answeredOnTime / incidents. */
+  onTimeShareOfAll: number | null;
   medianFirstAnswerMin: number | null;
   meanFirstAnswerMin: number | null;
+  medianFirstAnswerWorkMin: number | null;
+  meanFirstAnswerWorkMin: number | null;
+  previous: Comparison | null;
+  yearAgo: Comparison | null;
   byChannel: Count[];
   byGroup: Count[];
-  byTopic: Count[];
+  byTopic: TopicRow[];
+  byOutcome: Count[];
   byDepartment: DepartmentRow[];
-  overdueList: Array<{ number: number; department: string; topic: string | null; deadline: string; summary: string }>;
+  byQuarter: QuarterRow[];
+  overdueList: OverdueItem[];
 }
 
-type Row = typeof incidents.$inferSelect;
+export interface ReportOptions {
+  calendar: WorkCalendar;
+  /** Rows of the overdue list (default 100). */
+  overdueLimit?: number;
+}
 
-const minutes = (a: Date, b: Date) => (b.getTime() - a.getTime()) / 60_000;
+const OTHER = { previous: 'previous', yearAgo: 'yearAgo' } as const;
+
+/**
+ * The windows a period is compared with: the previous one (the previous calendar month,
+ * quarter or year for such a period, else the same length just before) and the same
+ * dates a year earlier.
+ */
+export function windowsAround(from: Date, to: Date, zone: string): { previous: Window; yearAgo: Window } {
+  const f = DateTime.fromJSDate(from, { zone });
+  const t = DateTime.fromJSDate(to, { zone });
+  const unit = (['year', 'quarter', 'month'] as const).find((u) => f.equals(f.startOf(u)) && t.equals(f.plus({ [`${u}s`]: 1 })));
+  const previous = unit ? { from: f.minus({ [`${unit}s`]: 1 }).toJSDate(), to: from } : { from: new Date(from.getTime() - (to.getTime() - from.getTime())), to: from };
+  return { previous, yearAgo: { from: f.minus({ years: 1 }).toJSDate(), to: t.minus({ years: 1 }).toJSDate() } };
+}
+
+/** Builds the report for incidents detected in [from, to), read as of min(to, now). */
+export async function buildPeriodReport(db: Db, from: Date, to: Date, now: Date, opts: ReportOptions): Promise<PeriodReport> {
+  const asOf = now < to ? now : to;
+  const zone = opts.calendar.timezone;
+  const cur = { from, to };
+  const other = windowsAround(from, to, zone);
+  const [groups, { departments: depts, times }, others, posts, prevHas, agoHas, names] = await Promise.all([
+    figuresByGroup(db, cur, asOf, zone),
+    figuresByDepartment(db, cur, asOf, opts.calendar),
+    countsByGroup(db, other, zone),
+    postCounts(db, cur),
+    hasData(db, other.previous),
+    hasData(db, other.yearAgo),
+    db.select({ code: departments.code, name: departments.name }).from(departments),
+  ]);
+  const deptNames = new Map(names.map((d) => [d.code, d.name]));
+  const deptLabel = (k: string) => deptNames.get(k) ?? (k || 'не назначен');
+  const list = await overdueList(db, cur, asOf, opts.overdueLimit ?? 100, deptLabel);
+  const total = { ...(groups.find((g) => g.dim === 'total') ?? emptyTotal(groups)), ...times };
+  const has = { previous: prevHas, yearAgo: agoHas };
+  const compare = (w: keyof typeof OTHER, dim: Dimension | 'total', key: string, group: string | null = null) =>
+    has[w] ? (others.find((o) => o.window === w && o.dim === dim && o.key === key && o.group === group)?.count ?? 0) : null;
+  const counts = (dim: Dimension, label: (k: string) => string) => sortCounts(groups.filter((g) => g.dim === dim).map((g) => countOf(g, label(g.key), compare)));
+  const comparison = (w: keyof typeof OTHER): Comparison | null =>
+    has[w] ? { from: other[w].from.toISOString(), to: other[w].to.toISOString(), incidents: compare(w, 'total', '') ?? 0 } : null;
+  return {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    asOf: asOf.toISOString(),
+    generatedAt: now.toISOString(),
+    ...posts,
+    incidents: total.incidents,
+    merged: total.merged,
+    repeats: total.repeats,
+    rejected: total.rejected,
+    redirected: total.redirected,
+    answered: total.answered,
+    answeredOnTime: total.answeredOnTime,
+    answeredLate: total.answeredLate,
+    interimOnly: total.interimOnly,
+    openPastDeadline: total.openPastDeadline,
+    overdue: total.answeredLate + total.openPastDeadline,
+    open: total.open,
+    onTimeShare: total.answered ? total.answeredOnTime / total.answered : null,
+    onTimeShareOfAll: total.incidents ? total.answeredOnTime / total.incidents : null,
+    medianFirstAnswerMin: total.medianMin,
+    meanFirstAnswerMin: total.meanMin,
+    medianFirstAnswerWorkMin: total.medianWorkMin,
+    meanFirstAnswerWorkMin: total.meanWorkMin,
+    previous: comparison('previous'),
+    yearAgo: comparison('yearAgo'),
+    byChannel: counts('channel', (k) => CHANNEL_LABELS[k] ?? k),
+    byGroup: counts('group', (k) => k || 'без темы'),
+    byTopic: sortCounts(groups.filter((g) => g.dim === 'topic').map((g) => ({ ...countOf(g, g.key || 'без темы', compare), group: g.group ?? '' }))),
+    byOutcome: counts('outcome', outcomeLabel),
+    byDepartment: sortCounts(depts.filter((d) => d.incidents > 0).map((d) => departmentRow(d, deptLabel(d.key), compare))),
+    byQuarter: quartersOf(groups, others),
+    overdueList: list,
+  };
+}
+
+type Compare = (w: keyof typeof OTHER, dim: Dimension | 'total', key: string, group?: string | null) => number | null;
+
+function countOf(g: GroupFigures, label: string, compare: Compare): Count {
+  const dim = g.dim as Dimension;
+  return { key: g.key, label, count: g.incidents, previous: compare('previous', dim, g.key, g.group), yearAgo: compare('yearAgo', dim, g.key, g.group) };
+}
+
+function departmentRow(d: GroupFigures, label: string, compare: Compare): DepartmentRow {
+  return {
+    ...countOf(d, label, compare),
+    answered: d.answered,
+    onTime: d.answeredOnTime,
+    answeredLate: d.answeredLate,
+    openPastDeadline: d.openPastDeadline,
+    onTimeShare: d.answered ? d.answeredOnTime / d.answered : null,
+    medianFirstAnswerMin: d.medianMin,
+    medianFirstAnswerWorkMin: d.medianWorkMin,
+  };
+}
+
+/** Counted incidents by calendar quarter of the period, beside the same quarters a year before. */
+function quartersOf(groups: GroupFigures[], others: WindowCount[]): QuarterRow[] {
+  const ago = (q: string) => others.find((o) => o.window === 'yearAgo' && o.dim === 'quarter' && o.key === q)?.count ?? 0;
+  const keys = new Set([...groups.filter((g) => g.dim === 'quarter').map((g) => g.key), ...others.filter((o) => o.window === 'yearAgo' && o.dim === 'quarter').map((o) => o.key)]);
+  return [...keys].sort().map((q) => ({ quarter: Number(q), count: groups.find((g) => g.dim === 'quarter' && g.key === q)?.incidents ?? 0, yearAgo: ago(q) }));
+}
+
+function sortCounts<T extends Count>(xs: T[]): T[] {
+  return xs.filter((x) => x.count > 0).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'ru'));
+}
+
+/** With no incidents at all the grouping-sets query still returns its total row; this is only a guard. */
+function emptyTotal(groups: GroupFigures[]): GroupFigures {
+  void groups;
+  return { dim: 'total', key: '', group: null, incidents: 0, answered: 0, answeredOnTime: 0, answeredLate: 0, interimOnly: 0, openPastDeadline: 0, open: 0, redirected: 0, repeats: 0, rejected: 0, duplicates: 0, merged: 0, medianMin: null, meanMin: null, medianWorkMin: null, meanWorkMin: null };
+}
 
 export function median(xs: number[]): number | null {
   if (!xs.length) return null;
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-/** First answer given after the deadline, or none given and the deadline has passed by `asOf`. */
-export function isLate(r: Row, asOf: Date): boolean {
-  if (!r.deadlineAt) return false;
-  if (r.firstResponseAt) return r.firstResponseAt > r.deadlineAt;
-  return ['new', 'assigned', 'in_work'].includes(r.status) && r.deadlineAt < asOf;
-}
-
-const COUNTED = (r: Row) => !['rejected', 'duplicate'].includes(r.status);
-
-async function incidentsIn(db: Db, from: Date, to: Date): Promise<Row[]> {
-  return db.select().from(incidents).where(and(gte(incidents.detectedAt, from), lt(incidents.detectedAt, to)));
-}
-
-function countBy(rows: Row[], prev: Row[], key: (r: Row) => string | null, label: (k: string) => string): Count[] {
-  const tally = (rs: Row[]) => rs.reduce((m, r) => m.set(key(r) ?? '', (m.get(key(r) ?? '') ?? 0) + 1), new Map<string, number>());
-  const now = tally(rows);
-  const before = tally(prev);
-  return [...now]
-    .map(([k, count]) => ({ key: k, label: label(k), count, previous: before.get(k) ?? 0 }))
-    .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'ru'));
-}
-
-/** Builds the report for incidents detected in [from, to). `asOf` decides what is overdue (default: min(to, now)). */
-export async function buildPeriodReport(db: Db, from: Date, to: Date, now: Date): Promise<PeriodReport> {
-  const asOf = now < to ? now : to;
-  const span = to.getTime() - from.getTime();
-  const all = await incidentsIn(db, from, to);
-  const rows = all.filter(COUNTED);
-  const prev = (await incidentsIn(db, new Date(from.getTime() - span), from)).filter(COUNTED);
-  const deptNames = new Map((await db.select().from(departments)).map((d) => [d.code, d.name]));
-  const postStats = await db
-    .select({ kind: posts.decidedKind, n: sql<number>`count(*)::int`, merged: sql<number>`count(*) filter (where ${posts.incidentId} is not null)::int` })
-    .from(posts)
-    .where(and(gte(posts.fetchedAt, from), lt(posts.fetchedAt, to)))
-    .groupBy(posts.decidedKind);
-  const firstAnswer = rows.filter((r) => r.firstResponseAt).map((r) => minutes(r.detectedAt, r.firstResponseAt!));
-  const answered = rows.filter((r) => r.firstResponseAt);
-  const onTime = answered.filter((r) => !isLate(r, asOf));
-  const late = rows.filter((r) => isLate(r, asOf));
-  const mean = firstAnswer.length ? firstAnswer.reduce((a, b) => a + b, 0) / firstAnswer.length : null;
-  const deptLabel = (k: string) => deptNames.get(k) ?? (k || 'не назначен');
-  const byDepartment = countBy(rows, prev, (r) => r.departmentCode, deptLabel).map((c) => {
-    const mine = rows.filter((r) => (r.departmentCode ?? '') === c.key);
-    const mineAnswered = mine.filter((r) => r.firstResponseAt);
-    return {
-      ...c,
-      answered: mineAnswered.length,
-      onTime: mineAnswered.filter((r) => !isLate(r, asOf)).length,
-      overdue: mine.filter((r) => isLate(r, asOf)).length,
-      medianFirstAnswerMin: median(mineAnswered.map((r) => minutes(r.detectedAt, r.firstResponseAt!))),
-    };
-  });
-  const kindCount = (k: string) => postStats.filter((p) => p.kind === k).reduce((a, p) => a + Number(p.n), 0);
-  return {
-    from: from.toISOString(),
-    to: to.toISOString(),
-    generatedAt: now.toISOString(),
-    posts: postStats.reduce((a, p) => a + Number(p.n), 0),
-    thanks: kindCount('thanks'),
-    noise: kindCount('noise'),
-    incidents: rows.length,
-    previousIncidents: prev.length,
-    merged: rows.reduce((a, r) => a + (r.postsCount - 1), 0) + all.filter((r) => r.status === 'duplicate').length,
-    repeats: rows.filter((r) => r.isRepeat).length,
-    answered: answered.length,
-    answeredOnTime: onTime.length,
-    onTimeShare: answered.length ? onTime.length / answered.length : null,
-    overdue: late.length,
-    openNow: rows.filter((r) => ['new', 'assigned', 'in_work', 'interim'].includes(r.status)).length,
-    rejected: all.filter((r) => r.status === 'rejected').length,
-    redirected: rows.filter((r) => r.status === 'redirected').length,
-    medianFirstAnswerMin: median(firstAnswer),
-    meanFirstAnswerMin: mean,
-    byChannel: countBy(rows, prev, (r) => r.channel, (k) => CHANNEL_LABELS[k] ?? k),
-    byGroup: countBy(rows, prev, (r) => r.topicGroup, (k) => k || 'без темы'),
-    byTopic: countBy(rows, prev, (r) => r.topic, (k) => k || 'без темы'),
-    byDepartment,
-    overdueList: late
-      .sort((a, b) => a.deadlineAt!.getTime() - b.deadlineAt!.getTime())
-      .map((r) => ({ number: r.number, department: deptLabel(r.departmentCode ?? ''), topic: r.topic, deadline: r.deadlineAt!.toISOString(), summary: r.summary })),
-  };
 }
