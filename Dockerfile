@@ -2,10 +2,12 @@
 # the embedded PGlite in the /app/data volume.
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+# All dependencies first (the build needs the compiler); scripts run after the sources are in.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY . .
+RUN npm run build --if-present && npm prune --omit=dev --no-audit --no-fund
+ENV NODE_ENV=production
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 ENV OTKLIK_DATA_DIR=/app/data

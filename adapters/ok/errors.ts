@@ -52,7 +52,7 @@ export function toSourceError(e: unknown, opts: OkErrorMapOptions): SourceError 
   if (e.code === 102) {
     return new SourceError(
       'broken',
-      'OK access token expired (error 102 PARAM_SESSION_EXPIRED): issue a new OK_ACCESS_TOKEN for the application and restart',
+      'Одноклассники: ключ доступа просрочен (token expired, ошибка 102 PARAM_SESSION_EXPIRED): выпустите новый OK_ACCESS_TOKEN для приложения и перезапустите otklik',
       details,
     );
   }

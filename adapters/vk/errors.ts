@@ -23,16 +23,17 @@ export const VK_ERR = {
 /** How long a source pauses after flood control (9) and the daily method quota (29). */
 export const BACKOFF_MS = { flood: 10 * 60_000, rateLimit: 60 * 60_000, captcha: 10 * 60_000 } as const;
 
+/** What the admins are told (in Russian, naming the setting to fix) when a source stops for good. */
 const BROKEN_HINTS: Record<number, string> = {
-  5: 'the token is invalid or revoked: issue a new VK_TOKEN / VK_GROUP_TOKEN',
-  7: 'the token lacks the right for this method',
-  15: 'access denied: the community is closed, deleted or bans the token owner',
-  18: 'the page was deleted or banned',
-  27: 'this method does not accept a community token: set VK_TOKEN (user or service token)',
-  30: 'the profile or community is private',
-  100: 'VK rejected a parameter: check the source reference',
-  203: 'access to the community is denied',
-  212: 'comments are closed or hidden for this community',
+  5: 'ключ недействителен или отозван: выпустите новый VK_TOKEN / VK_GROUP_TOKEN',
+  7: 'у ключа нет прав на этот метод: выпустите VK_TOKEN / VK_GROUP_TOKEN с нужными правами',
+  15: 'доступ запрещён: сообщество закрыто, удалено или заблокировало владельца ключа',
+  18: 'страница удалена или заблокирована',
+  27: 'этот метод не принимает ключ сообщества: задайте VK_TOKEN (ключ пользователя или сервисный)',
+  30: 'профиль или сообщество закрыто',
+  100: 'VK отклонил параметр: проверьте ref источника в конфигурации',
+  203: 'доступ к сообществу запрещён',
+  212: 'комментарии в сообществе закрыты или скрыты',
 };
 
 /**
@@ -57,7 +58,7 @@ export function vkCodeToSourceError(code: number, message: string, api?: string)
     return new SourceError('backoff', 'VK asks for a captcha (14): the token makes too many requests', { ...base, retryAfterMs: BACKOFF_MS.captcha });
   }
   const hint = BROKEN_HINTS[code];
-  if (hint) return new SourceError('broken', `VK error ${code} on ${api ?? 'a method'}: ${hint} (${message})`, base);
+  if (hint) return new SourceError('broken', `VK, ошибка ${code} (${api ?? 'метод'}): ${hint} (${message})`, base);
   return new SourceError('retry', `VK error ${code} on ${api ?? 'a method'}: ${message}`, base);
 }
 

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { createApp, type AppOptions } from '../app/app.js';
@@ -19,7 +20,15 @@ import { renderTranscript } from './transcript.js';
 /** The demo week: Monday 16 – Sunday 22 November 2026, Moscow time. */
 export const DEMO_WEEK_START = '2026-11-16T00:00:00+03:00';
 /** The demo installation: the example config with the bundled feed as its only source. */
-export const DEMO_CONFIG = fileURLToPath(new URL('../../config/demo/config.yaml', import.meta.url));
+export const DEMO_CONFIG = findUp(dirname(fileURLToPath(import.meta.url)), join('config', 'demo', 'config.yaml'));
+
+/** `rel` in the nearest folder above `from` that has it: the same file from src/ and from a compiled dist/src/. */
+function findUp(from: string, rel: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, rel))) return join(dir, rel);
+    if (dirname(dir) === dir) return join(from, rel);
+  }
+}
 const STEP_MS = 20 * 60_000;
 const WEEK_MS = 7 * 24 * 3_600_000;
 

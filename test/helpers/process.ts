@@ -22,7 +22,8 @@ export function otklik(argv: string[], env: NodeJS.ProcessEnv, opts: { input?: s
 }
 
 export function spawnOtklik(argv: string[], env: NodeJS.ProcessEnv, cwd = ROOT): ChildProcess {
-  const base = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent' };
+  // OTKLIK_FROM_SOURCE passes through: a spawned otklik runs the sources under test, never a stale build.
+  const base = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...(process.env.OTKLIK_FROM_SOURCE ? { OTKLIK_FROM_SOURCE: process.env.OTKLIK_FROM_SOURCE } : {}) };
   return spawn(process.execPath, [`${ROOT}/bin/otklik.js`, ...argv], { cwd, env: { ...base, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
