@@ -55,10 +55,12 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
   async function claim(now: Date, budget: number): Promise<Row[]> {
     const at = sql`${now.toISOString()}::timestamptz`;
     const busy = [...limits.busy(now.getTime()).keys()];
-    const notBusy = busy.length ? sql`and o.chat_id not in (${sql.join(busy.map((c) => sql`${c}`), sql`, `)})` : sql``;
-    const candidates = sql`select o.id from ${outbox} o
-      where o.status = 'pending' and o.not_before <= ${at} ${notBusy}
-        and not exists (select 1 from ${outbox} p where p.chat_id = o.chat_id and p.id < o.id and p.status in ('pending', 'sending'))
+    const notBusy = busy.length ? sql`and d.chat_id not in (${sql.join(busy.map((c) => sql`${c}`), sql`, `)})` : sql``;
+    // Each chat's oldest open row only (one at a time per chat, in order): one pass over the open rows.
+    const heads = sql`select distinct on (h.chat_id) h.id, h.chat_id, h.status, h.not_before from ${outbox} h
+      where h.status in ('pending', 'sending') order by h.chat_id, h.id`;
+    const due = sql`select d.id from (${heads}) d where d.status = 'pending' and d.not_before <= ${at} ${notBusy}`;
+    const candidates = sql`select o.id from ${outbox} o where o.id in (${due}) and o.status = 'pending'
       order by o.id limit ${budget} for update skip locked`;
     return db
       .update(outbox)
@@ -100,10 +102,16 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
   async function settle(row: Row, outcome: { messageId: number } | { error: unknown }): Promise<'sent' | 'deferred' | 'failed'> {
     const now = clock.now();
     if ('messageId' in outcome) {
-      await db.transaction(async (tx) => {
-        await tx.update(outbox).set({ status: 'sent', messageId: outcome.messageId, sentAt: now, claimedBy: null, claimedUntil: null, lastError: null }).where(eq(outbox.id, row.id));
-        if (row.cardId !== null && row.kind === 'send') await tx.update(cards).set({ messageId: outcome.messageId }).where(eq(cards.id, row.cardId));
-      });
+      const done = { status: 'sent' as const, messageId: outcome.messageId, sentAt: now, claimedBy: null, claimedUntil: null, lastError: null };
+      // A card's first send also remembers its message id (for later edits): both in one transaction.
+      if (row.cardId === null || row.kind !== 'send') await db.update(outbox).set(done).where(eq(outbox.id, row.id));
+      else {
+        const cardId = row.cardId;
+        await db.transaction(async (tx) => {
+          await tx.update(outbox).set(done).where(eq(outbox.id, row.id));
+          await tx.update(cards).set({ messageId: outcome.messageId }).where(eq(cards.id, cardId));
+        });
+      }
       return 'sent';
     }
     const err = outcome.error;
@@ -150,7 +158,8 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
 
   async function drainOnce(): Promise<DrainResult> {
     const now = clock.now();
-    if (now.getTime() - lastRelease >= 5_000) {
+    // Claims expire after claimMs: looking for stale ones every few seconds is plenty.
+    if (now.getTime() - lastRelease >= 15_000) {
       lastRelease = now.getTime();
       await releaseStale(now);
     }
