@@ -88,6 +88,7 @@ describe('staff bot end to end: one VK complaint through every role to a publish
     expect(question.text).toContain('напишите суть ответа');
     w.clock.advance(30 * 60_000);
     w.tg.putFile('ph-big', Buffer.alloc(2048, 7));
+    w.tg.putFile('ph2-big', Buffer.alloc(1024, 9));
     await w.say(ROADS, CHATS.roads, '', {
       text: undefined,
       caption: 'Яму на ул. Ленина заделали 17 ноября, бригада выезжала утром',
@@ -96,12 +97,19 @@ describe('staff bot end to end: one VK complaint through every role to a publish
     });
     const [row] = await w.app.db.select().from(incidents);
     expect(row!.status).toBe('ready');
+    // The album's second photo comes as its own message, without a caption: it joins the answer.
+    await w.say(ROADS, CHATS.roads, '', {
+      text: undefined,
+      photo: [{ file_id: 'ph2-big', width: 800, height: 600 }],
+      reply_to_message: { message_id: question.messageId, date: 0, chat: { id: Number(CHATS.roads), type: 'supergroup' } },
+    });
+    expect(w.last(CHATS.roads).text).toBe('№ 1: Фото добавлено к ответу (всего: 2)');
   });
 
   it('press sees the draft, edits it, publishes: a VK comment appears and the cards say so', async () => {
     const card = w.last(CHATS.press);
     expect(card.text).toContain('Ответ отдела:</b> Яму на ул. Ленина заделали');
-    expect(card.text).toContain('(+ фото: 1)');
+    expect(card.text).toContain('(+ фото: 2)');
     expect(card.text).toContain('Черновик ответа:</b>\nЗдравствуйте!');
     expect(w.buttons(card)).toEqual(['📤 Опубликовать', '✏️ Изменить', '🔗 Опубликовано вручную', '↩ Вернуть отделу']);
     await w.press(PRESS, card, '✏️ Изменить');
@@ -112,8 +120,8 @@ describe('staff bot end to end: one VK complaint through every role to a publish
     expect(await w.press(PRESS, w.tg.messages(CHATS.press)[0]!, '📤 Опубликовать')).toBe('Ответ опубликован');
     expect(w.vk.state.created.map((c) => c.text)).toEqual(['Здравствуйте! Яму на улице Ленина заделали 17 ноября. Спасибо, что сообщили.']);
     // The department's photo went along: uploaded to the wall upload server and attached to the comment.
-    expect(w.vk.uploads).toEqual([{ filename: 'ph-big.jpg', size: 2048 }]);
-    expect([...w.vk.commentAttachments.values()]).toEqual([`photo-${GROUP_ID}_456000`]);
+    expect(w.vk.uploads).toEqual([{ filename: 'ph-big.jpg', size: 2048 }, { filename: 'ph2-big.jpg', size: 1024 }]);
+    expect([...w.vk.commentAttachments.values()]).toEqual([`photo-${GROUP_ID}_456000,photo-${GROUP_ID}_456001`]);
     const press = w.tg.messages(CHATS.press)[0]!;
     expect(press.text).toContain('Ответ опубликован');
     expect(w.buttons(press)).toEqual([]);

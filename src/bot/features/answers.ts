@@ -43,7 +43,8 @@ export function registerAnswers(bot: Telegraf, deps: BotDeps): void {
     }
     const text = (msg.text ?? msg.caption ?? '').trim();
     const photos = msg.photo?.length ? [msg.photo.at(-1)!.file_id] : [];
-    if (!text && !photos.length) return say('Нужен текст ответа.');
+    // Only the department's answer may be photos alone (the rest of an album after the captioned one).
+    if (!text && (!photos.length || meta.prompt !== 'answer')) return say('Нужен текст ответа.');
     const result = await runSafely(ctx, () => prompt.run({ deps, staff: staff!, incident, arg: null, chatId: String(ctx.chat.id), actor: `user:${ctx.from.id}`, now, text, photos }));
     await say(`№ ${incident.number}: ${escapeHtml(result.text)}`);
     await syncCards(deps, incident.id);

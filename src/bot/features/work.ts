@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { answerDrafts, incidents, posts } from '../../db/schema.js';
 import { canTransition, type Status } from '../../domain/status.js';
+import { UserFacingError } from '../../incidents/decisions.js';
 import { transition } from '../../incidents/transition.js';
 import { departmentName } from '../cards/header.js';
 import { ask, type ActionContext, type ButtonAction, type PromptAction } from './types.js';
@@ -23,6 +24,7 @@ export const workPrompts: Record<string, PromptAction> = {
   answer: {
     permission: 'work',
     async run(c) {
+      if (!c.text) return addPhotos(c);
       await saveDepartmentAnswer(c, c.text, c.photos);
       await moveTo(c, 'ready');
       return 'Ответ передан пресс-службе';
@@ -46,6 +48,14 @@ export const workPrompts: Record<string, PromptAction> = {
     },
   },
 };
+
+/** A photo sent after the captioned one (an album replies photo by photo): added to the answer. */
+async function addPhotos(c: ActionContext & { photos: string[] }): Promise<string> {
+  const [draft] = await c.deps.db.select().from(answerDrafts).where(eq(answerDrafts.incidentId, c.incident.id));
+  if (!draft) throw new UserFacingError('сначала нужен текст ответа (подпись к фото)');
+  await c.deps.db.update(answerDrafts).set({ photos: [...draft.photos, ...c.photos], updatedAt: c.now }).where(eq(answerDrafts.incidentId, c.incident.id));
+  return `Фото добавлено к ответу (всего: ${draft.photos.length + c.photos.length})`;
+}
 
 async function moveTo(c: ActionContext, to: Status): Promise<void> {
   const path: Status[] = c.incident.status === 'assigned' && to === 'ready' ? ['in_work', 'ready'] : [to];
