@@ -48,7 +48,13 @@ export interface App {
   notifier: Notifier;
   adapters: ReadonlyMap<Channel, ChannelAdapter>;
   /** Set by the staff bot when it starts (src/bot/runtime.ts). */
-  staffIntake: { handler: ((update: Update) => Promise<void>) | null; longPollSec: number; pushed: Update[] | null };
+  staffIntake: {
+    handler: ((update: Update) => Promise<void>) | null;
+    longPollSec: number;
+    pushed: Update[] | null;
+    /** Redraws an incident's cards after a change made outside the bot (a job); null without a bot. */
+    syncCards: ((incidentId: number) => Promise<void>) | null;
+  };
   pipeline: ProcessDeps;
   poller: ReturnType<typeof createPoller>;
   /** Decide every stored post that has no decision yet. */
@@ -88,7 +94,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const classifier = opts.classifier ?? createPipelineClassifier({ installation, db, env, log, clock });
   // With a staff bot every notice goes through the outbox (sent by `start`); otherwise to the log.
   const notifier = opts.notifier ?? (env.TELEGRAM_BOT_TOKEN ? createOutboxNotifier({ db, installation, clock, log }) : createLogNotifier(log));
-  const staffIntake: App['staffIntake'] = { handler: null, longPollSec: 0, pushed: null };
+  const staffIntake: App['staffIntake'] = { handler: null, longPollSec: 0, pushed: null, syncCards: null };
   const hooks: StaffIntakeHooks = {
     onTelegramUpdate: async (update, which) => {
       if (which === 'bot' && staffIntake.handler) await staffIntake.handler(update);

@@ -6,7 +6,7 @@ import { sources } from '../db/schema.js';
 import { createReplyPublisher } from '../replies/publish.js';
 import { computeDeadline } from '../sla/deadline.js';
 import { createStaffBot, type StaffBot } from './bot.js';
-import { syncNewIncidents } from './card-sync.js';
+import { syncCards, syncNewIncidents } from './card-sync.js';
 import type { BotDeps } from './deps.js';
 import { createDraftWriter } from './draft.js';
 import { sendSetAsideDigest } from './set-aside.js';
@@ -53,6 +53,7 @@ export async function createStaffRuntime(app: App, opts: { token: string; apiRoo
   bot = createStaffBot(deps, { token: opts.token, ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}) });
   await bot.init();
   app.staffIntake.handler = (update) => bot!.handleUpdate(update);
+  app.staffIntake.syncCards = (incidentId) => syncCards(deps, incidentId);
   const abort = new AbortController();
   return {
     deps,

@@ -31,6 +31,8 @@ export function startSchedules(app: App, extra: Record<string, { cron: string; r
       run: async () => {
         const ids = await markOverdue(app.db, app.clock.now());
         if (ids.length) app.log.info({ count: ids.length }, 'incidents became overdue');
+        // Their cards show the ⏰ mark now, not at the next press.
+        for (const id of ids) await app.staffIntake.syncCards?.(id);
         const alerts = await runDeadlineAlerts(jobDeps(app));
         if (alerts.reminded || alerts.escalated) app.log.info(alerts, 'deadline reminders and escalations checked');
       },
