@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { and, eq } from 'drizzle-orm';
 import { Telegram } from 'telegraf';
 import type { App } from '../app/app.js';
-import { sources } from '../db/schema.js';
+import { replies, sources } from '../db/schema.js';
 import { createReplyPublisher } from '../replies/publish.js';
 import { computeDeadline } from '../sla/deadline.js';
 import { createStaffBot, type StaffBot } from './bot.js';
@@ -95,6 +95,9 @@ export async function startStaffBot(app: App): Promise<{ stop(): void }> {
     return { stop: () => (abort.abort(), void hook.stop()) };
   }
   app.staffIntake.longPollSec = app.env.TELEGRAM_LONG_POLL_SEC;
+  // Replies a crash left unconfirmed (the publisher's recover()) get their press card: "published? give the link / send again".
+  const unsure = await app.db.selectDistinct({ id: replies.incidentId }).from(replies).where(eq(replies.status, 'unconfirmed'));
+  for (const r of unsure) await syncCards(rt.deps, r.id);
   if (!(await staffSourceIds(app)).length) app.log.warn('staff bot: no `channel: telegram, kind: bot` source is configured, so the bot reads no updates (buttons and commands will not work)');
   void (async () => {
     while (!abort.signal.aborted) {
