@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { WorkCalendar } from '../sla/calendar.js';
-import { COUNTED, FIGURES, figureCounts, type FigureKey } from './figures.js';
+import { COUNTED, FIGURES, type FigureKey } from './figures.js';
 import { OUTCOME_SQL } from './outcomes.js';
 import { bigRows, num, numOrNull, zoneLiteral } from './sql.js';
 import { localDay, workDaysTable, workMinutesAt } from './work-time.js';
@@ -61,39 +61,25 @@ function windowRows(w: Window, withExecutors: boolean, times: { asOf: Date; cale
     left join wd wb on wb.day = ${localDay(sql.raw('i.first_response_at'), times.calendar.timezone)}`;
 }
 
-function figureColumns(asOf: Date): SQL {
-  return sql`${figureCounts(asOf)},
-    (coalesce(sum(i.posts_count - 1) filter (where ${COUNTED}), 0) + count(*) filter (where i.status = 'duplicate'))::int as merged
-`;
-}
-
-/** Sums of pre-aggregated figure columns. */
-function rollupColumns(): SQL {
-  return sql.raw([...Object.keys(FIGURES), 'merged'].map((k) => `sum(i."${k}")::int as "${k}"`).join(', '));
-}
-
 function toFigures(r: Record<string, unknown>): Figures {
   const f = Object.fromEntries(Object.keys(FIGURES).map((k) => [k, num(r[k])])) as Record<FigureKey, number>;
   return { ...f, merged: num(r.merged), medianMin: numOrNull(r.medianMin), meanMin: numOrNull(r.meanMin), medianWorkMin: numOrNull(r.medianWorkMin), meanWorkMin: numOrNull(r.meanWorkMin) };
 }
 
-/** Every figure for the whole window and by channel, topic group, topic and outcome — one pass. */
-export async function figuresByGroup(db: Db, w: Window, asOf: Date, zone: string): Promise<GroupFigures[]> {
+/** Counted incidents by channel, topic group, topic, outcome and quarter: aggregated once at the finest grain, then rolled up. */
+export async function countsInWindow(db: Db, w: Window, zone: string): Promise<Array<Omit<WindowCount, 'window'>>> {
   const found = await bigRows<Record<string, unknown>>(
     db,
-    // Aggregated once at the finest grain (a few hundred rows), then rolled up: the per-row
-    // work is one hash aggregate whatever the number of breakdowns.
     sql`with x as (${windowRows(w, false, null)}),
-      f as (select i.channel, i.topic_group, i.topic, i.outcome_code, ${quarterOf(zone)} as q, ${figureColumns(asOf)} from x i group by 1, 2, 3, 4, 5)
+      f as (select i.channel, i.topic_group, i.topic, i.outcome_code, ${quarterOf(zone)} as q, count(*) filter (where ${COUNTED})::int as n from x i group by 1, 2, 3, 4, 5)
       select grouping(i.channel) as g_channel, grouping(i.topic_group) as g_group, grouping(i.topic) as g_topic, grouping(i.outcome_code) as g_outcome, grouping(i.q) as g_q,
-        i.channel, i.topic_group, i.topic, i.outcome_code, i.q, ${rollupColumns()}
+        i.channel, i.topic_group, i.topic, i.outcome_code, i.q, sum(i.n)::int as n
       from f i
-      group by grouping sets ((), (i.channel), (i.topic_group), (i.topic_group, i.topic), (i.outcome_code), (i.q))`,
+      group by grouping sets ((i.channel), (i.topic_group), (i.topic_group, i.topic), (i.outcome_code), (i.q))`,
   );
   return found.map((r) => {
     const dim = dimOf(r);
-    const key = keyOf(r, dim);
-    return { dim, key, group: dim === 'topic' ? ((r.topic_group as string | null) ?? '') : null, ...toFigures(r) };
+    return { dim, key: keyOf(r, dim), group: dim === 'topic' ? ((r.topic_group as string | null) ?? '') : null, count: num(r.n) };
   });
 }
 
@@ -101,11 +87,11 @@ export type AnswerTimes = Pick<Figures, 'medianMin' | 'meanMin' | 'medianWorkMin
 
 /**
  * Every figure by executor (an incident counts once for its department and once for
- * each co-executor), and the answer times of the whole window (each incident once).
+ * each co-executor), and every figure of the whole window (each incident once).
  * Figure predicates are evaluated once per row into narrow integer flags, so the sort
  * the medians need stays small.
  */
-export async function figuresByDepartment(db: Db, w: Window, asOf: Date, calendar: WorkCalendar): Promise<{ departments: GroupFigures[]; times: AnswerTimes }> {
+export async function figuresByDepartment(db: Db, w: Window, asOf: Date, calendar: WorkCalendar): Promise<{ departments: GroupFigures[]; total: GroupFigures }> {
   const keys = Object.keys(FIGURES) as FigureKey[];
   const flags = sql.join(keys.map((k) => sql`(${FIGURES[k].where(asOf)})::int as ${sql.identifier(k)}`), sql`, `);
   const sums = sql.raw(keys.map((k) => `sum(i."${k}")::int as "${k}"`).join(', '));
@@ -120,14 +106,15 @@ export async function figuresByDepartment(db: Db, w: Window, asOf: Date, calenda
       select 0 as g_dept, i.dept, ${sums}, sum(i.merged)::int as merged, ${sql.raw(time('cal_min', '', 'cal'))}, ${sql.raw(time('work_min', '', 'work'))}
       from x i group by i.dept
       union all
-      select 1, null, ${sql.raw(keys.map(() => 'null::int').join(', '))}, null::int, ${sql.raw(time('cal_min', '', 'cal'))}, ${sql.raw(time('work_min', '', 'work'))}
+      select 1, null, ${sums}, sum(i.merged)::int, ${sql.raw(time('cal_min', '', 'cal'))}, ${sql.raw(time('work_min', '', 'work'))}
       from x i where i.main`,
   );
   const pick = (r: Record<string, unknown>): AnswerTimes => ({ medianMin: numOrNull(r.calMedian), meanMin: numOrNull(r.calMean), medianWorkMin: numOrNull(r.workMedian), meanWorkMin: numOrNull(r.workMean) });
   const total = found.find((r) => num(r.g_dept));
   return {
     departments: found.filter((r) => !num(r.g_dept)).map((r) => ({ dim: 'department' as const, key: (r.dept as string | null) ?? '', group: null, ...toFigures(r), ...pick(r) })),
-    times: total ? pick(total) : { medianMin: null, meanMin: null, medianWorkMin: null, meanWorkMin: null },
+    // The whole window: every incident once (its department's row, not its co-executors').
+    total: { dim: 'total', key: '', group: null, ...toFigures(total ?? {}), ...pick(total ?? {}) },
   };
 }
 

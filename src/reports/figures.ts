@@ -70,11 +70,3 @@ export const FIGURES: Record<FigureKey, Figure> = {
   rejected: { key: 'rejected', label: 'Отклонено (не инцидент)', where: () => sql.raw(`(i.status = 'rejected')`) },
   duplicates: { key: 'duplicates', label: 'Объединено с другими инцидентами', where: () => sql.raw(`(i.status = 'duplicate')`) },
 };
-
-/** `count(*) filter (where …) as "<key>"` for every figure, for one select list. */
-export function figureCounts(asOf: Date): SQL {
-  return sql.join(
-    Object.values(FIGURES).map((f) => sql`count(*) filter (where ${f.where(asOf)})::int as ${sql.identifier(f.key)}`),
-    sql`, `,
-  );
-}

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { departments } from '../db/schema.js';
 import type { WorkCalendar } from '../sla/calendar.js';
-import { countsByGroup, figuresByDepartment, figuresByGroup, type Dimension, type GroupFigures, type Window, type WindowCount } from './aggregate.js';
+import { countsByGroup, countsInWindow, figuresByDepartment, type Dimension, type GroupFigures, type Window, type WindowCount } from './aggregate.js';
 import { hasData, overdueList, postCounts, type OverdueItem, type QuarterRow } from './extras.js';
 import { CHANNEL_LABELS } from './labels.js';
 import { outcomeLabel } from './outcomes.js';
@@ -112,8 +112,8 @@ export async function buildPeriodReport(db: Db, from: Date, to: Date, now: Date,
   const zone = opts.calendar.timezone;
   const cur = { from, to };
   const other = windowsAround(from, to, zone);
-  const [groups, { departments: depts, times }, others, posts, prevHas, agoHas, names] = await Promise.all([
-    figuresByGroup(db, cur, asOf, zone),
+  const [groups, { departments: depts, total }, others, posts, prevHas, agoHas, names] = await Promise.all([
+    countsInWindow(db, cur, zone),
     figuresByDepartment(db, cur, asOf, opts.calendar),
     countsByGroup(db, other, zone),
     postCounts(db, cur),
@@ -124,7 +124,6 @@ export async function buildPeriodReport(db: Db, from: Date, to: Date, now: Date,
   const deptNames = new Map(names.map((d) => [d.code, d.name]));
   const deptLabel = (k: string) => deptNames.get(k) ?? (k || 'не назначен');
   const list = await overdueList(db, cur, asOf, opts.overdueLimit ?? 100, deptLabel);
-  const total = { ...(groups.find((g) => g.dim === 'total') ?? emptyTotal(groups)), ...times };
   const has = { previous: prevHas, yearAgo: agoHas };
   const compare = (w: keyof typeof OTHER, dim: Dimension | 'total', key: string, group: string | null = null) =>
     has[w] ? (others.find((o) => o.window === w && o.dim === dim && o.key === key && o.group === group)?.count ?? 0) : null;
@@ -169,14 +168,16 @@ export async function buildPeriodReport(db: Db, from: Date, to: Date, now: Date,
 
 type Compare = (w: keyof typeof OTHER, dim: Dimension | 'total', key: string, group?: string | null) => number | null;
 
-function countOf(g: GroupFigures, label: string, compare: Compare): Count {
+type Counted = Pick<WindowCount, 'dim' | 'key' | 'group' | 'count'>;
+
+function countOf(g: Counted, label: string, compare: Compare): Count {
   const dim = g.dim as Dimension;
-  return { key: g.key, label, count: g.incidents, previous: compare('previous', dim, g.key, g.group), yearAgo: compare('yearAgo', dim, g.key, g.group) };
+  return { key: g.key, label, count: g.count, previous: compare('previous', dim, g.key, g.group), yearAgo: compare('yearAgo', dim, g.key, g.group) };
 }
 
 function departmentRow(d: GroupFigures, label: string, compare: Compare): DepartmentRow {
   return {
-    ...countOf(d, label, compare),
+    ...countOf({ ...d, count: d.incidents }, label, compare),
     answered: d.answered,
     onTime: d.answeredOnTime,
     answeredLate: d.answeredLate,
@@ -188,21 +189,16 @@ function departmentRow(d: GroupFigures, label: string, compare: Compare): Depart
 }
 
 /** Counted incidents by calendar quarter of the period, beside the same quarters a year before. */
-function quartersOf(groups: GroupFigures[], others: WindowCount[]): QuarterRow[] {
+function quartersOf(groups: Counted[], others: WindowCount[]): QuarterRow[] {
   const ago = (q: string) => others.find((o) => o.window === 'yearAgo' && o.dim === 'quarter' && o.key === q)?.count ?? 0;
   const keys = new Set([...groups.filter((g) => g.dim === 'quarter').map((g) => g.key), ...others.filter((o) => o.window === 'yearAgo' && o.dim === 'quarter').map((o) => o.key)]);
-  return [...keys].sort().map((q) => ({ quarter: Number(q), count: groups.find((g) => g.dim === 'quarter' && g.key === q)?.incidents ?? 0, yearAgo: ago(q) }));
+  return [...keys].sort().map((q) => ({ quarter: Number(q), count: groups.find((g) => g.dim === 'quarter' && g.key === q)?.count ?? 0, yearAgo: ago(q) }));
 }
 
 function sortCounts<T extends Count>(xs: T[]): T[] {
   return xs.filter((x) => x.count > 0).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'ru'));
 }
 
-/** With no incidents at all the grouping-sets query still returns its total row; this is only a guard. */
-function emptyTotal(groups: GroupFigures[]): GroupFigures {
-  void groups;
-  return { dim: 'total', key: '', group: null, incidents: 0, answered: 0, answeredOnTime: 0, answeredLate: 0, interimOnly: 0, openPastDeadline: 0, open: 0, redirected: 0, repeats: 0, rejected: 0, duplicates: 0, merged: 0, medianMin: null, meanMin: null, medianWorkMin: null, meanWorkMin: null };
-}
 
 export function median(xs: number[]): number | null {
   if (!xs.length) return null;
