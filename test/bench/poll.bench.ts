@@ -103,8 +103,8 @@ export async function runPollBench(communities: number): Promise<BenchRow[]> {
   return [...walls.rows, ...comments.rows].map((r): BenchRow => ({
     bench: 'poll', scenario: `${r.scenario}, ${r.cycle} cycle`, db: 'PGlite', n: r.communities, wallS: r.ms / 1000, nodeCpuS: null, pgCpuS: null,
     measured: `${(r.requests / r.communities).toFixed(3)} req/community (${r.requests} requests, ${r.fetched} posts)`, vsRaw: '—', peakRssMb: null,
-    target: `≤ ${r.limitPerCommunity.toFixed(3)} req/community`,
-  })).concat([{ bench: 'poll', scenario: 'both scenarios, whole process', db: 'PGlite', n: communities, wallS: null, nodeCpuS: (cpu.user + cpu.system) / 1e6, pgCpuS: null, measured: '—', vsRaw: '—', peakRssMb: rss.peakMb(), target: '—' }]);
+    target: r.scenario.includes('photo') && r.cycle === 'first' ? 'all read; 25 walls ≈ 9 MB > 5 MB, so error 13 splits (ideal 0.080)' : `≤ ${r.limitPerCommunity.toFixed(3)} req/community`,
+  })).concat([{ bench: 'poll', scenario: 'all scenarios, whole process', db: 'PGlite', n: communities, wallS: null, nodeCpuS: (cpu.user + cpu.system) / 1e6, pgCpuS: null, measured: '—', vsRaw: '—', peakRssMb: rss.peakMb(), target: '—' }]);
 }
 
 async function scenarios(communities: number) {
