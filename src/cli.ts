@@ -72,7 +72,8 @@ async function runInvocation(inv: Invocation, deps: CliDeps, out: (l: string) =>
     return command({ env, rawEnv, out, err, stdin: deps.stdin ?? process.stdin, adapters }, input);
   }
   if (!env.DATABASE_URL && !env.OTKLIK_DATA_DIR.startsWith('memory://')) (await import('./db/dir-lock.js')).probeDataDir(env.OTKLIK_DATA_DIR);
-  const [command, { createApp }, kit] = await Promise.all([inv.spec.load(), import('./app/app.js'), adapters()]);
+  const noAdapters = async (): Promise<Pick<AdapterKit, 'createAdapters'>> => ({ createAdapters: () => new Map() });
+  const [command, { createApp }, kit] = await Promise.all([inv.spec.load(), import('./app/app.js'), inv.spec.adapters === false ? noAdapters() : adapters()]);
   const app = await createApp({ env, createAdapters: kit.createAdapters });
   try {
     return await command({ ...app, out, app }, input);

@@ -70,6 +70,8 @@ interface SpecBase {
   options?: OptionSpec[];
   /** At least one full example invocation (without the leading `otklik`). */
   examples: string[];
+  /** False: the command never polls or replies, so the channel adapters (vk-io, telegraf, cheerio) are not loaded. */
+  adapters?: false;
 }
 
 /**

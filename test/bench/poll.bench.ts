@@ -44,14 +44,14 @@ function rssSampler() {
   return { peakMb: () => Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20), stop: () => clearInterval(timer) };
 }
 
-async function runScenario(o: { scenario: string; kind: 'wall' | 'comments'; communities: number; seed: (w: Awaited<ReturnType<typeof startVkWorld>>, ids: number[]) => void; limitPerCommunity: number; issueLimit: number }): Promise<{ rows: Row[]; setupMs: number }> {
+async function runScenario(o: { scenario: string; kind: 'wall' | 'comments'; communities: number; seed: (w: Awaited<ReturnType<typeof startVkWorld>>, ids: number[]) => void; limitPerCommunity: number; issueLimit: number; options?: Record<string, unknown> }): Promise<{ rows: Row[]; setupMs: number }> {
   const world = await startVkWorld();
   const handle = await openDb({ dataDir: 'memory://' });
   try {
     const ids = range(1_000_001, o.communities);
     o.seed(world, ids);
     const t0 = performance.now();
-    const app = await createTestApp(handle, { installation: testInstallation(vkSources(o.kind, ids)), createAdapters: () => world.adapters(), clock: world.clock });
+    const app = await createTestApp(handle, { installation: testInstallation(vkSources(o.kind, ids).map((src) => ({ ...src, options: o.options ?? {} }))), createAdapters: () => world.adapters(), clock: world.clock });
     const setupMs = performance.now() - t0;
     const rows: Row[] = [];
     for (const cycle of ['first', 'steady'] as const) {
@@ -103,8 +103,8 @@ export async function runPollBench(communities: number): Promise<BenchRow[]> {
   return [...walls.rows, ...comments.rows].map((r): BenchRow => ({
     bench: 'poll', scenario: `${r.scenario}, ${r.cycle} cycle`, db: 'PGlite', n: r.communities, wallS: r.ms / 1000, nodeCpuS: null, pgCpuS: null,
     measured: `${(r.requests / r.communities).toFixed(3)} req/community (${r.requests} requests, ${r.fetched} posts)`, vsRaw: '—', peakRssMb: null,
-    target: `≤ ${r.limitPerCommunity.toFixed(3)} req/community`,
-  })).concat([{ bench: 'poll', scenario: 'both scenarios, whole process', db: 'PGlite', n: communities, wallS: null, nodeCpuS: (cpu.user + cpu.system) / 1e6, pgCpuS: null, measured: '—', vsRaw: '—', peakRssMb: rss.peakMb(), target: '—' }]);
+    target: r.scenario.includes('photo') && r.cycle === 'first' ? 'all read; 25 walls ≈ 9 MB > 5 MB, so error 13 splits (ideal 0.080)' : `≤ ${r.limitPerCommunity.toFixed(3)} req/community`,
+  })).concat([{ bench: 'poll', scenario: 'all scenarios, whole process', db: 'PGlite', n: communities, wallS: null, nodeCpuS: (cpu.user + cpu.system) / 1e6, pgCpuS: null, measured: '—', vsRaw: '—', peakRssMb: rss.peakMb(), target: '—' }]);
 }
 
 async function scenarios(communities: number) {
@@ -119,7 +119,13 @@ async function scenarios(communities: number) {
     // One wall.get plus ten wall.getComments per community, 25 calls per execute.
     limitPerCommunity: 11 / 25, issueLimit: 45,
   });
-  return { walls, comments };
+  // Real walls: 100 posts with a photo each (~9 MB per 25 walls, over VK's 5 MB execute limit), the first cycle reading all 100.
+  const photos = await runScenario({
+    scenario: 'walls × 100 photo posts (count 100)', kind: 'wall', communities: 100,
+    seed: (w, ids) => seedWalls(w.fake, ids, 100, { photos: true }),
+    limitPerCommunity: 1 / 25, issueLimit: 5, options: { count: 100 },
+  });
+  return { walls, comments: { rows: [...comments.rows, ...photos.rows], setupMs: comments.setupMs } };
 }
 
 async function main(): Promise<void> {

@@ -213,7 +213,7 @@ describe('failing communities in the same batch', () => {
 });
 
 describe('real walls within VK limits (an execute answer is at most 5 MB)', () => {
-  it('100 walls × 100 posts with photos are read completely in the first cycle — error 13 splits the batch, nothing is resent unchanged — and a quiet second cycle costs ≤ 1 request per 25 walls', { timeout: 120_000 }, async () => {
+  it('100 walls × 100 posts with photos are read completely in the first cycle — error 13 splits the batch, nothing is resent unchanged — and a quiet second cycle costs ≤ 1 request per 25 walls', { timeout: 180_000 }, async () => {
     const { fake, clock } = world;
     const ids = range(600_001, N);
     seedWalls(fake, ids, 100, { photos: true });
