@@ -35,14 +35,20 @@ type Mean = Record<keyof EvalResult, number>;
 
 function crossValidate(samples: Sample[]): Mean {
   const sum: Partial<Mean> = {};
+  let decided = 0;
+  let right = 0;
   for (const test of kFolds(samples.length, 5, 0)) {
     const held = new Set(test);
     const model = trainModel(samples.filter((_, i) => !held.has(i)), { autoPrecision: AUTO_PRECISION });
     const m = evaluate(model, test.map((i) => samples[i] as Sample), { autoPrecision: AUTO_PRECISION });
     for (const [k, v] of Object.entries(m)) sum[k as keyof EvalResult] = (sum[k as keyof EvalResult] ?? 0) + ((v as number | null) ?? 0) / 5;
+    // Precision of the auto decisions is pooled over the folds that made any (a fold without one has none to average).
+    decided += (m.auto_coverage ?? 0) * test.length;
+    right += (m.auto_precision_measured ?? 0) * (m.auto_coverage ?? 0) * test.length;
     process.stderr.write('.');
   }
   process.stderr.write('\n');
+  sum.auto_precision_measured = decided ? right / decided : 0;
   return sum as Mean;
 }
 
