@@ -8,17 +8,10 @@
  */
 import type { RawPost } from '../../src/domain/post.js';
 
-/** mulberry32: a small seeded PRNG, so every run generates the same feed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The project's seeded PRNG (mulberry32), so every run generates the same feed. */
+import { seededRandom } from '../../src/classify/random.js';
+
+export const prng = seededRandom;
 
 const STREETS = ['Ленина', 'Карла Маркса', 'Дзержинского', 'Серафима Саровского', 'Энгельса', 'Союзной', 'Радищева', 'Челюскинцев', 'Сумской', 'Обоянской', 'Володарского', 'Интернациональной'];
 const SETTLEMENTS = ['Косиново', 'Рышково', 'Пашково', 'Поповке', 'Волокно'];
