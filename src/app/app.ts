@@ -7,7 +7,7 @@ import type { Classifier } from '../domain/classification.js';
 import type { Update } from 'telegraf/types';
 import type { Channel } from '../domain/post.js';
 import type { ChannelAdapter } from '../domain/source.js';
-import { createLogger, type Logger } from '../log.js';
+import { createLogger, createRedactor, type Logger } from '../log.js';
 import { createLogNotifier, type Notifier } from '../notify.js';
 import { createOutboxNotifier } from '../bot/notifier.js';
 import { keepSetAside } from '../bot/set-aside.js';
@@ -117,6 +117,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     log,
     notifier,
     instance: env.OTKLIK_INSTANCE ?? `${hostname()}:${process.pid}`,
+    redact: createRedactor(env),
     ...(opts.faults ? { faults: opts.faults } : {}),
   });
   return {

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { notices, sources } from '../db/schema.js';
 import type { Channel } from '../domain/post.js';
 import { SourceError, type ChannelAdapter, type PollOutcome, type PollRequest, type SourceRef } from '../domain/source.js';
-import type { Logger } from '../log.js';
+import { redactSecretShapes, type Logger } from '../log.js';
 import type { Notifier } from '../notify.js';
 import { crashPoint, type PipelineStep } from './process.js';
 import { storePosts } from './store.js';
@@ -20,6 +20,8 @@ export interface PollerDeps {
   /** How long a claimed source stays ours if we die mid-poll. */
   leaseMs?: number;
   faults?: (step: PipelineStep) => void;
+  /** Strips tokens from error text before it is stored, logged or told to admins (default: token shapes only). */
+  redact?: (text: string) => string;
 }
 
 export interface PollCycleStats {
@@ -43,6 +45,7 @@ const MAX_RETRY_BACKOFF_MS = 15 * 60_000;
  */
 export function createPoller(deps: PollerDeps) {
   const leaseMs = deps.leaseMs ?? 10 * 60_000;
+  const redact = deps.redact ?? redactSecretShapes;
 
   async function claimDue(force: boolean, onlyIds?: number[]): Promise<SourceRow[]> {
     const now = deps.clock.now();
@@ -91,10 +94,12 @@ export function createPoller(deps: PollerDeps) {
       crashPoint(deps.faults, 'fetched');
       const inserted = await storePosts(deps.db, row.id, row.channel as Channel, outcome.posts, now);
       crashPoint(deps.faults, 'stored');
+      const refused = refusedSummary(outcome.refused, redact);
+      if (refused) deps.log.warn({ sourceId: row.id, refused: outcome.refused!.length, first: refused }, 'records refused');
       // The cursor moves only now that its posts are committed.
       await deps.db
         .update(sources)
-        .set({ cursor: outcome.cursor, lastPollAt: now, lastSuccessAt: now, status: 'ok', failures: 0, backoffUntil: null, lastError: null, postsSeen: sql`${sources.postsSeen} + ${inserted}`, leaseOwner: null, leaseUntil: null })
+        .set({ cursor: outcome.cursor, lastPollAt: now, lastSuccessAt: now, status: 'ok', failures: 0, backoffUntil: null, lastError: refused, lastErrorAt: refused ? now : row.lastErrorAt, postsSeen: sql`${sources.postsSeen} + ${inserted}`, leaseOwner: null, leaseUntil: null })
         .where(eq(sources.id, row.id));
       await deps.db.delete(notices).where(eq(notices.key, brokenKey(row.id)));
       stats.polled++;
@@ -106,7 +111,9 @@ export function createPoller(deps: PollerDeps) {
     await recordFailure(row, outcome.error, now);
   }
 
-  async function recordFailure(row: SourceRow, error: SourceError, now: Date): Promise<void> {
+  async function recordFailure(row: SourceRow, raw: SourceError, now: Date): Promise<void> {
+    // Library errors embed request URLs (Telegram: /bot<token>/); nothing stored or shown keeps them.
+    const error = new SourceError(raw.kind, redact(raw.message), raw.details);
     const failures = row.failures + 1;
     const wait =
       error.kind === 'broken'
@@ -116,7 +123,7 @@ export function createPoller(deps: PollerDeps) {
           : Math.min(MAX_RETRY_BACKOFF_MS, 15_000 * 2 ** Math.min(failures - 1, 6)) * (0.75 + Math.random() / 2);
     await deps.db
       .update(sources)
-      .set({ status: error.kind === 'retry' ? 'ok' : error.kind, failures, lastPollAt: now, lastError: error.message, lastErrorAt: now, backoffUntil: new Date(now.getTime() + wait), leaseOwner: null, leaseUntil: null })
+      .set({ status: statusAfter(error), failures, lastPollAt: now, lastError: error.message, lastErrorAt: now, backoffUntil: new Date(now.getTime() + wait), leaseOwner: null, leaseUntil: null })
       .where(eq(sources.id, row.id));
     deps.log.warn({ sourceId: row.id, channel: row.channel, kind: error.kind, code: error.details.code, err: error.message }, 'source poll failed');
     if (error.kind === 'broken') await tellAdminsOnce(row, error, now);
@@ -149,6 +156,17 @@ export function createPoller(deps: PollerDeps) {
       return stats;
     },
   };
+}
+
+/** What `sources` shows for a page with refused records: how many and the first reason. */
+function refusedSummary(refused: string[] | undefined, redact: (s: string) => string): string | null {
+  if (!refused?.length) return null;
+  return redact(`пропущено записей: ${refused.length}; первая: ${refused[0]}`);
+}
+
+/** A source that keeps failing must not read «ok»: a transient error shows as backoff until the next success. */
+function statusAfter(error: SourceError): 'backoff' | 'broken' {
+  return error.kind === 'broken' ? 'broken' : 'backoff';
 }
 
 function brokenKey(sourceId: number): string {
