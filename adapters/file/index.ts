@@ -52,6 +52,9 @@ function toRawPostChecked(r: Extract<FileRecord, { row: Row }>, fallbackId: stri
   if (r.row.text !== undefined && r.row.text !== null && typeof r.row.text !== 'string') return { refused: `${r.where}: поле text не строка` };
   const bad = ID_FIELDS.find((k) => !scalar(r.row[k]));
   if (bad) return { refused: `${r.where}: поле ${bad} не строка` };
+  // A unique index entry has a size limit; no network's id is this long.
+  const long = ID_FIELDS.find((k) => k !== 'url' && String(r.row[k] ?? '').length > 512);
+  if (long) return { refused: `${r.where}: поле ${long} длиннее 512 символов` };
   return toRawPost(r.row, fallbackId);
 }
 
