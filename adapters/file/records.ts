@@ -1,5 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { SourceError } from '../../src/domain/source.js';
+export { decodeText } from '../../src/decode-text.js';
 
 export type Row = Record<string, unknown>;
 
@@ -8,18 +9,6 @@ export type FileRecord = { row: Row; where: string } | { refused: string };
 
 /** A record longer than this is refused: no post is that long, and a runaway field must not fill the database. */
 export const MAX_RECORD_BYTES = 1_000_000;
-
-/**
- * UTF-8 (a BOM is dropped) or, when the bytes are not valid UTF-8, Windows-1251 — what
- * Excel and 1C still write in Russian offices. Reading cp1251 as UTF-8 would store mojibake.
- */
-export function decodeText(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    return new TextDecoder('windows-1251').decode(bytes);
-  }
-}
 
 /**
  * Every non-empty line is one record; a line that is not a JSON object is refused with
@@ -62,9 +51,13 @@ export function readCsvRecords(content: string, file: string): FileRecord[] {
       relax_quotes: true,
       relax_column_count: true,
       skip_records_with_error: true,
-      max_record_size: MAX_RECORD_BYTES,
       on_skip: (err) => void out.push({ refused: `${file}:${err?.lines ?? '?'}: ${csvReason(err?.code)}` }),
-      on_record: (row: Row, ctx) => (out.push({ row, where: `${file}:${ctx.lines}` }), null),
+      on_record: (row: Row, ctx) => {
+        const where = `${file}:${ctx.lines}`;
+        const size = Object.values(row).reduce<number>((n, v) => n + String(v ?? '').length, 0);
+        out.push(size > MAX_RECORD_BYTES ? { refused: `${where}: ${csvReason('CSV_MAX_RECORD_SIZE')}` } : { row, where });
+        return null;
+      },
     });
   } catch (cause) {
     throw new SourceError('broken', `${file}: не читается как CSV: ${(cause as Error).message.split('\n')[0]}`, { cause });
