@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { notices, sources } from '../db/schema.js';
+import type { EventHub } from '../events.js';
 import type { Channel } from '../domain/post.js';
 import { SourceError, type ChannelAdapter, type PollOutcome, type PollRequest, type SourceRef } from '../domain/source.js';
 import { redactSecretShapes, type Logger } from '../log.js';
@@ -20,6 +21,13 @@ export interface PollerDeps {
   /** How long a claimed source stays ours if we die mid-poll. */
   leaseMs?: number;
   faults?: (step: PipelineStep) => void;
+  /** Reports each source polled (metrics). */
+  events?: EventHub;
+  /**
+   * Aborted when the process is asked to stop: no new cycle starts and no further source of
+   * a cycle is polled (their leases are released); a poll already under way is finished and stored.
+   */
+  stopping?: AbortSignal;
   /** Strips tokens from error text before it is stored, logged or told to admins (default: token shapes only). */
   redact?: (text: string) => string;
 }
@@ -79,6 +87,7 @@ export function createPoller(deps: PollerDeps) {
     }
     const out: PollOutcome[] = [];
     for (const r of requests) {
+      if (deps.stopping?.aborted) break;
       try {
         out.push({ ok: true, sourceId: r.source.id, ...(await adapter.poll(r.source, r.cursor)) });
       } catch (err) {
@@ -103,6 +112,7 @@ export function createPoller(deps: PollerDeps) {
         .where(eq(sources.id, row.id));
       await deps.db.delete(notices).where(eq(notices.key, brokenKey(row.id)));
       stats.polled++;
+      deps.events?.emit('poll', { sourceId: row.id, channel: row.channel, kind: row.kind, outcome: 'ok', posts: outcome.posts.length });
       stats.fetched += outcome.posts.length;
       stats.newPosts += inserted;
       return;
@@ -125,8 +135,14 @@ export function createPoller(deps: PollerDeps) {
       .update(sources)
       .set({ status: statusAfter(error), failures, lastPollAt: now, lastError: error.message, lastErrorAt: now, backoffUntil: new Date(now.getTime() + wait), leaseOwner: null, leaseUntil: null })
       .where(eq(sources.id, row.id));
+    deps.events?.emit('poll', { sourceId: row.id, channel: row.channel, kind: row.kind, outcome: error.kind, posts: 0 });
     deps.log.warn({ sourceId: row.id, channel: row.channel, kind: error.kind, code: error.details.code, err: error.message }, 'source poll failed');
     if (error.kind === 'broken') await tellAdminsOnce(row, error, now);
+  }
+
+  /** Sources claimed but not polled (the process is stopping) go back to the pool at once. */
+  async function releaseLeases(ids: number[]): Promise<void> {
+    await deps.db.update(sources).set({ leaseOwner: null, leaseUntil: null }).where(sql`${sources.id} in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)}) and ${sources.leaseOwner} = ${deps.instance}`);
   }
 
   async function tellAdminsOnce(row: SourceRow, error: SourceError, now: Date): Promise<void> {
@@ -140,6 +156,7 @@ export function createPoller(deps: PollerDeps) {
     /** One cycle. `force` ignores intervals and backoff (CLI `poll --once`). */
     async pollOnce(opts: { force?: boolean; sourceIds?: number[] } = {}): Promise<PollCycleStats> {
       const stats: PollCycleStats = { polled: 0, failed: 0, fetched: 0, newPosts: 0 };
+      if (deps.stopping?.aborted) return stats;
       const rows = await claimDue(opts.force ?? false, opts.sourceIds);
       const byChannel = new Map<string, SourceRow[]>();
       for (const r of rows) byChannel.set(r.channel, [...(byChannel.get(r.channel) ?? []), r]);
@@ -151,6 +168,8 @@ export function createPoller(deps: PollerDeps) {
             : group.map((r) => ({ ok: false as const, sourceId: r.id, error: new SourceError('broken', `канал «${channel}» не настроен: нет токена или адаптера`) }));
           const byId = new Map(group.map((r) => [r.id, r]));
           for (const o of outcomes) await settle(byId.get(o.sourceId)!, o, stats);
+          const skipped = group.filter((r) => !outcomes.some((o) => o.sourceId === r.id)).map((r) => r.id);
+          if (skipped.length) await releaseLeases(skipped);
         }),
       );
       return stats;
