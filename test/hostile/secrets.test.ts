@@ -18,6 +18,8 @@ import { createTestApp, testInstallation } from '../helpers/app.js';
 import { openTestDb } from '../helpers/db.js';
 import { freePort, spawnOtklik, writeConfig } from '../helpers/otklik-process.js';
 
+/** Spawned processes start PGlite and run migrations: generous on a loaded 2-core CI machine. */
+const PROCESS_TIMEOUT_MS = 240_000;
 const BOT_TOKEN = '7712345678:AAFakeStaffBotSecretForRedactionTest01';
 const SECRET = BOT_TOKEN.split(':')[1]!;
 
@@ -62,7 +64,7 @@ describe('a token in a library error, through real processes', () => {
     } finally {
       await db.close();
     }
-  });
+  }, PROCESS_TIMEOUT_MS);
 });
 
 describe('a token in an adapter error, in-process (admin notice, log, database)', () => {

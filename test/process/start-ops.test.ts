@@ -16,6 +16,8 @@ import { posts, sources } from '../../src/db/schema.js';
 import { startVkFake, type VkFake } from '../fakes/vk-server.js';
 import { eventually, freePort, spawnOtklik, writeConfig, writeConfigSources, type OtklikProcess } from '../helpers/otklik-process.js';
 
+/** Spawned processes start PGlite and run migrations: generous on a loaded 2-core CI machine. */
+const PROCESS_TIMEOUT_MS = 240_000;
 const run = promisify(execFile);
 const running: OtklikProcess[] = [];
 afterEach(() => running.splice(0).forEach((p) => p.child.exitCode === null && p.kill('SIGKILL')));
@@ -61,7 +63,7 @@ describe('otklik start: health and metrics over HTTP', () => {
     expect((await curl(`http://127.0.0.1:${port}/nothing`)).status).toBe(404);
     p.kill('SIGTERM');
     expect(await p.exited).toEqual({ code: 0, signal: null });
-  });
+  }, PROCESS_TIMEOUT_MS);
 });
 
 describe('otklik start: SIGTERM', () => {
@@ -95,5 +97,5 @@ describe('otklik start: SIGTERM', () => {
     } finally {
       await db.close();
     }
-  });
+  }, PROCESS_TIMEOUT_MS);
 });
