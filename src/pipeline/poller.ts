@@ -55,6 +55,7 @@ export function createPoller(deps: PollerDeps) {
   const leaseMs = deps.leaseMs ?? 10 * 60_000;
   const redact = deps.redact ?? redactSecretShapes;
 
+  /** Due sources not leased by another live instance; our own name's leases (a restart after a crash) are ours. */
   async function claimDue(force: boolean, onlyIds?: number[]): Promise<SourceRow[]> {
     const now = deps.clock.now();
     // postgres.js cannot bind a Date inside raw SQL; pass an ISO string cast to timestamptz.
@@ -66,7 +67,7 @@ export function createPoller(deps: PollerDeps) {
     const ids = onlyIds?.length ? sql`and ${sources.id} in (${sql.join(onlyIds.map((i) => sql`${i}`), sql`, `)})` : sql``;
     const candidates = sql`select ${sources.id} from ${sources}
       where ${sources.enabled} and ${due} ${ids}
-        and (${sources.leaseUntil} is null or ${sources.leaseUntil} < ${at})
+        and (${sources.leaseUntil} is null or ${sources.leaseUntil} < ${at} or ${sources.leaseOwner} = ${deps.instance})
       order by ${sources.lastPollAt} nulls first
       for update skip locked`;
     return deps.db
