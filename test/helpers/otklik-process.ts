@@ -59,7 +59,7 @@ export function spawnOtklik(args: string[], env: Record<string, string>): Otklik
   return {
     child, logs, stdout, stderr, exited,
     kill: (signal = 'SIGTERM') => void child.kill(signal),
-    waitForLog(pred, timeoutMs = 60_000) {
+    waitForLog(pred, timeoutMs = 150_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const hit = logs.find(pred);
