@@ -5,6 +5,7 @@
  */
 import { CommanderError } from 'commander';
 import { describeError, EXIT } from './cli/errors.js';
+import { redactSecretShapes } from './log.js';
 import { buildProgram, translateCommanderError, type Invocation } from './cli/program.js';
 import { COMMANDS } from './cli/registry.js';
 import type { AdapterKit, CommandSpec } from './cli/spec.js';
@@ -54,8 +55,9 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
 
 function fail(err: (l: string) => void, name: string | undefined, e: unknown): number {
   const { line, code } = describeError(e);
-  err(`otklik${name && code !== EXIT.config ? ` ${name}` : ''}: ${line}`);
-  if (process.env.OTKLIK_DEBUG && e instanceof Error && e.stack) err(e.stack);
+  // A library's message may quote a URL with a token or a password: shapes are redacted here.
+  err(redactSecretShapes(`otklik${name && code !== EXIT.config ? ` ${name}` : ''}: ${line}`));
+  if (process.env.OTKLIK_DEBUG && e instanceof Error && e.stack) err(redactSecretShapes(e.stack));
   return code;
 }
 

@@ -59,7 +59,7 @@ export function createVkApi(opts: VkApiOptions): API {
   const baseUrl = opts.apiBaseUrl ?? 'https://api.vk.ru/method';
   // vk-io defaults to https.globalAgent, which refuses http:// URLs (proxies, fakes).
   const agent = baseUrl.startsWith('http://') ? new http.Agent({ keepAlive: true }) : new https.Agent({ keepAlive: true });
-  return new API({
+  const api = new API({
     token: opts.token,
     apiBaseUrl: baseUrl,
     apiLimit: opts.rps,
@@ -68,6 +68,26 @@ export function createVkApi(opts: VkApiOptions): API {
     // vk-io types the option as https.Agent, but node-fetch takes any agent.
     agent: agent as https.Agent,
   });
+  return refuseNonObjectAnswers(api);
+}
+
+/**
+ * vk-io reads `answer.error` without checking the answer is an object: a proxy that answers
+ * `null` makes it throw outside the request (an unhandled rejection) and the call never
+ * settles. Checked here, on this client only, so such an answer is an ordinary failed call.
+ */
+function refuseNonObjectAnswers(api: API): API {
+  const callWithRequest = api.callWithRequest.bind(api);
+  api.callWithRequest = (request) => {
+    const make = request.make.bind(request);
+    request.make = async () => {
+      const answer: unknown = await make();
+      if (!answer || typeof answer !== 'object' || Array.isArray(answer)) throw new Error(`VK ${request.method}: ответ не объект JSON`);
+      return answer as Awaited<ReturnType<typeof make>>;
+    };
+    return callWithRequest(request);
+  };
+  return api;
 }
 
 /** Plain (unbatched) caller: one HTTP request per call, with retries. */

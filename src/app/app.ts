@@ -7,12 +7,14 @@ import type { Classifier } from '../domain/classification.js';
 import type { Update } from 'telegraf/types';
 import type { Channel } from '../domain/post.js';
 import type { ChannelAdapter } from '../domain/source.js';
-import { createLogger, type Logger } from '../log.js';
+import { createLogger, createRedactor, type Logger } from '../log.js';
 import { createLogNotifier, type Notifier } from '../notify.js';
 import { createOutboxNotifier } from '../bot/notifier.js';
 import { keepSetAside } from '../bot/set-aside.js';
 import { createDedupeIndex } from '../pipeline/dedupe-index.js';
 import { createPoller } from '../pipeline/poller.js';
+import { createEventHub, type EventHub } from '../events.js';
+import { createLifecycle, type Lifecycle } from '../lifecycle.js';
 import { processPending, type PipelineStep, type ProcessDeps } from '../pipeline/process.js';
 import { createGazetteer } from '../routing/territory.js';
 import type { WorkCalendar } from '../sla/calendar.js';
@@ -57,6 +59,10 @@ export interface App {
   };
   pipeline: ProcessDeps;
   poller: ReturnType<typeof createPoller>;
+  /** What the running parts report (metrics listen). */
+  events: EventHub;
+  /** Stop request and in-flight work of `start` (graceful shutdown). */
+  lifecycle: Lifecycle;
   /** Decide every stored post that has no decision yet. */
   processPending(limit?: number): ReturnType<typeof processPending>;
   close(): Promise<void>;
@@ -116,18 +122,27 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     ...(opts.faults ? { faults: opts.faults } : {}),
     onSetAside: (postId, cls, at) => keepSetAside(db, postId, cls, at),
   };
-  const poller = createPoller({
+  const events = createEventHub();
+  const lifecycle = createLifecycle();
+  const rawPoller = createPoller({
+    events,
+    stopping: lifecycle.stopping,
     db,
     adapters,
     clock,
     log,
     notifier,
     instance: env.OTKLIK_INSTANCE ?? `${hostname()}:${process.pid}`,
+    redact: createRedactor(env),
     ...(opts.faults ? { faults: opts.faults } : {}),
   });
+  // A poll under way when SIGTERM comes is waited for (its posts and cursor are stored).
+  const poller: typeof rawPoller = { ...rawPoller, pollOnce: (o) => lifecycle.track(rawPoller.pollOnce(o)) };
   return {
     env, installation, db, dbHandle, log, clock, calendar, classifier, notifier, adapters, staffIntake, pipeline, poller,
-    processPending: (limit) => processPending(pipeline, limit),
+    events, lifecycle,
+    // Once stopping, nothing new is decided; stored posts wait for the next start.
+    processPending: (limit) => (lifecycle.stopping.aborted ? Promise.resolve({ processed: 0, incidents: 0, merged: 0, notIncidents: 0, failed: 0 }) : lifecycle.track(processPending(pipeline, limit))),
     close: () => (opts.db ? Promise.resolve() : dbHandle.close()),
   };
 }

@@ -82,34 +82,35 @@ async function staffSourceIds(app: App): Promise<number[]> {
  * for the staff bot's token. Only the instance holding the source's lease reads updates
  * (the poller's `FOR UPDATE SKIP LOCKED` lease), so several instances never steal them.
  */
-export async function startStaffBot(app: App): Promise<{ stop(): void }> {
+export async function startStaffBot(app: App): Promise<{ stop(): Promise<void> }> {
   const token = app.env.TELEGRAM_BOT_TOKEN;
-  if (!token) return { stop() {} };
+  if (!token) return { stop: async () => {} };
   const rt = await createStaffRuntime(app, { token, ...(app.env.TELEGRAM_API_ROOT ? { apiRoot: app.env.TELEGRAM_API_ROOT } : {}) });
   const abort = new AbortController();
-  void rt.sender.run(abort.signal);
+  const sending = rt.sender.run(abort.signal);
   const webhookUrl = app.env.TELEGRAM_WEBHOOK_URL;
   if (webhookUrl) {
     if (!app.env.TELEGRAM_WEBHOOK_SECRET) throw new ConfigError('environment: TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL');
     const hook = await startWebhook(app, rt, { url: webhookUrl, secret: app.env.TELEGRAM_WEBHOOK_SECRET, port: app.env.TELEGRAM_WEBHOOK_PORT });
-    return { stop: () => (abort.abort(), void hook.stop()) };
+    return { stop: async () => (abort.abort(), void hook.stop(), void (await sending.catch(() => undefined))) };
   }
   app.staffIntake.longPollSec = app.env.TELEGRAM_LONG_POLL_SEC;
   // Replies a crash left unconfirmed (the publisher's recover()) get their press card: "published? give the link / send again".
   const unsure = await app.db.selectDistinct({ id: replies.incidentId }).from(replies).where(eq(replies.status, 'unconfirmed'));
   for (const r of unsure) await syncCards(rt.deps, r.id);
   if (!(await staffSourceIds(app)).length) app.log.warn('staff bot: no `channel: telegram, kind: bot` source is configured, so the bot reads no updates (buttons and commands will not work)');
-  void (async () => {
+  const intake = (async () => {
     while (!abort.signal.aborted) {
       try {
         const pause = await rt.intakeOnce();
-        if (pause) await app.clock.sleep(pause);
+        if (pause) await app.clock.sleep(pause, abort.signal).catch(() => undefined);
       } catch (err) {
         app.log.error({ err }, 'staff bot intake round failed');
-        await app.clock.sleep(5_000).catch(() => undefined);
+        await app.clock.sleep(5_000, abort.signal).catch(() => undefined);
       }
     }
   })();
   app.log.info({ bot: rt.bot.username() }, 'staff bot started');
-  return { stop: () => abort.abort() };
+  // Stopping waits for the send and the intake round under way (a card sent is marked sent).
+  return { stop: async () => (abort.abort(), void (await Promise.allSettled([sending, intake]))) };
 }

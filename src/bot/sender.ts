@@ -3,7 +3,7 @@ import { Input, TelegramError, type Telegram } from 'telegraf';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { cards, outbox } from '../db/schema.js';
-import type { Logger } from '../log.js';
+import { redactSecretShapes, type Logger } from '../log.js';
 import { createSendLimits, type SendLimits } from './send-limits.js';
 
 type Row = typeof outbox.$inferSelect;
@@ -115,7 +115,7 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
       return 'sent';
     }
     const err = outcome.error;
-    const message = err instanceof Error ? err.message : String(err);
+    const message = redactSecretShapes(err instanceof Error ? err.message : String(err));
     if (err instanceof TelegramError && err.code === 429) {
       const until = now.getTime() + (Number(err.parameters?.retry_after) || 5) * 1000;
       limits.pause(row.chatId, until);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
+import { decodeText } from '../decode-text.js';
 import type { Sample } from './model.js';
 
 /** Which column holds what; an export of «Инцидент Менеджмент» uses e.g. `--text-col "Текст инцидента" --topic-col Тема`. */
@@ -63,7 +64,7 @@ async function readXlsx(path: string): Promise<Record<string, unknown>[]> {
 /** Rows of a CSV (comma or semicolon, UTF-8, BOM ok) or an .xlsx file, as header → cell. */
 export async function readRecords(path: string): Promise<Record<string, unknown>[]> {
   if (path.toLowerCase().endsWith('.xlsx')) return readXlsx(path);
-  const text = await readFile(path, 'utf8');
+  const text = decodeText(await readFile(path));
   const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
   const delimiter = firstLine.split(';').length > firstLine.split(',').length ? ';' : ',';
   return parse(text, { columns: true, bom: true, delimiter, skip_empty_lines: true, relax_column_count: true }) as Record<string, unknown>[];

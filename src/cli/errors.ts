@@ -21,7 +21,17 @@ const SYSTEM_ERRORS: Record<string, (e: NodeJS.ErrnoException) => string> = {
   ENOTDIR: (e) => `путь идёт через файл, а не папку: ${e.path ?? e.message}`,
   EROFS: (e) => `файловая система только для чтения: ${e.path ?? e.message}`,
   ECONNREFUSED: (e) => `соединение отклонено: ${e.message}`,
+  // postgres.js: the server took the connection but never answered (DATABASE_URL).
+  CONNECT_TIMEOUT: (e) => `база данных не отвечает (${e.message.replace(/^\w+ CONNECT_TIMEOUT\s*/, '') || 'DATABASE_URL'}): проверьте DATABASE_URL и сервер`,
 };
+
+function withKnownCode(e: unknown): unknown {
+  for (let c: unknown = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string' && SYSTEM_ERRORS[code]) return c;
+  }
+  return e;
+}
 
 /** Turns any error into one line and an exit code; never a stack trace. */
 export function describeError(e: unknown): { line: string; code: number } {
@@ -29,7 +39,8 @@ export function describeError(e: unknown): { line: string; code: number } {
   if (e instanceof ConfigError) return { line: firstLine(e.message), code: EXIT.config };
   if (e instanceof UsageError) return { line: firstLine(e.message), code: EXIT.usage };
   if (e instanceof OperatorError) return { line: firstLine(e.message), code: EXIT.failed };
-  const err = e as NodeJS.ErrnoException;
+  // drizzle wraps driver errors ("Failed query: …"); the network cause is what the operator needs.
+  const err = withKnownCode(e) as NodeJS.ErrnoException;
   if (err && typeof err.code === 'string' && SYSTEM_ERRORS[err.code]) return { line: SYSTEM_ERRORS[err.code]!(err), code: EXIT.failed };
   if (err && typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS')) return { line: firstLine(err.message), code: EXIT.usage };
   const message = err instanceof Error ? firstLine(err.message) || err.name : String(e);

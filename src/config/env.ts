@@ -15,6 +15,12 @@ export const envSchema = z.object({
   OTKLIK_CONFIG: z.string().default('config/example.yaml'),
   /** Name of this instance in source leases (several instances on one Postgres). */
   OTKLIK_INSTANCE: z.string().optional(),
+  /** Port of /healthz and /metrics in `start` (0 = any free port); unset = no HTTP server. */
+  OTKLIK_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Address the HTTP server binds; 0.0.0.0 to be scraped from another host. */
+  OTKLIK_HTTP_HOST: z.string().default('127.0.0.1'),
+  /** Seconds `start` waits on SIGTERM for the poll, job and send under way before it closes anyway. */
+  OTKLIK_SHUTDOWN_SEC: intFromEnv(20),
 
   VK_TOKEN: z.string().optional(),
   VK_GROUP_TOKEN: z.string().optional(),

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import cron from 'node-cron';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -208,12 +208,17 @@ function isValidTimeZone(tz: string): boolean {
   }
 }
 
+const MAX_CONFIG_BYTES = 5_000_000;
+
 /** Reads and validates the installation YAML at `path`. */
 export function loadInstallation(path: string): Installation {
   let text: string;
   try {
+    // A config is a few hundred KB at most; a huge file is a mistake (or an attack) to refuse before parsing.
+    if (statSync(path).size > MAX_CONFIG_BYTES) throw new ConfigError(`${path}: the installation config is larger than ${MAX_CONFIG_BYTES / 1_000_000} MB`);
     text = readFileSync(path, 'utf8');
   } catch (cause) {
+    if (cause instanceof ConfigError) throw cause;
     throw new ConfigError(`${path}: cannot read the installation config (OTKLIK_CONFIG)`, { cause });
   }
   let data: unknown;

@@ -19,6 +19,8 @@ export interface PollResult {
   posts: RawPost[];
   /** The cursor to store once `posts` are committed. */
   cursor: Cursor;
+  /** Records of this page that cannot be posts, each with where and why (a broken feed line); the cursor passes them. */
+  refused?: string[];
 }
 
 export interface PollRequest {

@@ -66,17 +66,25 @@ export function startSchedules(app: App, extra: Record<string, { cron: string; r
     const task = cron.schedule(
       job.cron,
       async () => {
-        if (running) return app.log.warn({ job: name }, 'previous run still going; tick skipped');
+        // Stopping (SIGTERM): no new run; a run under way is waited for by `start` (lifecycle).
+        if (app.lifecycle?.stopping.aborted) return;
+        if (running) {
+          app.events?.emit('job', { job: name, outcome: 'skipped', seconds: 0 });
+          return app.log.warn({ job: name }, 'previous run still going; tick skipped');
+        }
         running = true;
         const started = Date.now();
+        let outcome: 'ok' | 'error' = 'ok';
         try {
-          const { msg, ...fields } = (await job.run()) ?? { msg: `задание ${name} выполнено` };
+          const { msg, ...fields } = (await (app.lifecycle ? app.lifecycle.track(job.run()) : job.run())) ?? { msg: `задание ${name} выполнено` };
           const next = localTime(task.getNextRun(), tz);
           app.log.info({ job: name, ms: Date.now() - started, ...fields, next }, `${msg}; следующий запуск ${next}`);
         } catch (err) {
+          outcome = 'error';
           app.log.error({ err, job: name, next: localTime(task.getNextRun(), tz) }, `задание ${name} не выполнено: ${(err as Error).message}`);
         } finally {
           running = false;
+          app.events?.emit('job', { job: name, outcome, seconds: (Date.now() - started) / 1000 });
         }
       },
       { timezone: tz, name },

@@ -6,12 +6,20 @@ import type { Db } from '../db/client.js';
  * array and SQL unpacks them (`jsonb_to_recordset`). Building a multi-row
  * INSERT through the query builder costs CPU per value (15 columns × 500 rows
  * is 7,500 parameters); this costs one JSON.stringify. Keys are column names.
- * NUL characters are dropped on the way: Postgres refuses them in text and jsonb,
+ * NUL characters and lone surrogates are cleaned on the way (cleanString): Postgres refuses them,
  * and networks do send them.
  */
 export function jsonRows(rows: readonly unknown[]): SQL {
-  const json = JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' && value.includes('\u0000') ? value.replace(/\u0000/g, '') : value));
+  const json = JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? cleanString(value) : value));
   return sql`${json}::jsonb`;
+}
+
+/** A lone UTF-16 surrogate becomes the JSON escape "\ud800", which jsonb refuses. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** NULs dropped and lone surrogates replaced by U+FFFD: what Postgres text and jsonb accept. */
+export function cleanString(s: string): string {
+  return s.replace(/\u0000/g, '').replace(LONE_SURROGATE, '\ufffd');
 }
 
 /** The rows a raw statement returned: postgres.js gives an array, PGlite `{ rows }`. */

@@ -7,8 +7,22 @@ import { normalizeText } from './normalize.js';
 
 const CHUNK = 500;
 
+/** Posts older than this are a missing date read as zero (1970), not a real post. */
+const EARLIEST = Date.UTC(2000, 0, 1);
+const FUTURE_SLACK_MS = 24 * 3_600_000;
+
+/**
+ * A date that is not one (invalid, 1970, next year) would put the deadline in the past or
+ * never; such a post counts from when it was fetched. The original stays in `raw`.
+ */
 function safeDate(d: Date, fallback: Date): Date {
-  return d instanceof Date && !Number.isNaN(d.getTime()) ? d : fallback;
+  const t = d instanceof Date ? d.getTime() : NaN;
+  return Number.isNaN(t) || t < EARLIEST || t > fallback.getTime() + FUTURE_SLACK_MS ? fallback : d;
+}
+
+/** Bidi overrides and isolates in stored text could reorder what a card shows around them. */
+function stripBidiControls(s: string): string {
+  return s.replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
 }
 
 /**
@@ -29,7 +43,7 @@ export async function storePosts(db: Db, sourceId: number | null, channel: Chann
       author_id: p.authorId ?? null,
       author_name: p.authorName ?? null,
       url: p.url ?? null,
-      text: normalizeText(p.text),
+      text: stripBidiControls(normalizeText(p.text)),
       published_at: safeDate(p.publishedAt, now),
       fetched_at: now,
       raw: p.raw ?? null,
@@ -49,11 +63,28 @@ export async function storePosts(db: Db, sourceId: number | null, channel: Chann
   return inserted;
 }
 
-/** Postgres refuses one INSERT touching the same key twice; a page may repeat a post. */
-function dedupeByKey<T extends { channel: string; external_id: string }>(rows: T[]): T[] {
-  const seen = new Map<string, T>();
-  for (const r of rows) seen.set(`${r.channel}\u0001${r.external_id}`, r);
-  return [...seen.values()];
+/**
+ * Postgres refuses one INSERT touching the same key twice, and a page may repeat a post
+ * (a pinned post, a search hit twice). A repeat with the same text is the same post: the
+ * first is kept, as a re-read on a later page would be. A repeat with a different text is a
+ * different post that a broken source gave the same id: it is kept as `<id>#2`, `#3`…
+ * (stable on a re-read of the same page), never silently dropped.
+ */
+export function dedupeByKey<T extends { channel: string; external_id: string; text: string }>(rows: T[]): T[] {
+  const seen = new Map<string, string[]>();
+  const out: T[] = [];
+  for (const r of rows) {
+    const key = `${r.channel}\u0001${r.external_id}`;
+    const texts = seen.get(key);
+    if (!texts) {
+      seen.set(key, [r.text]);
+      out.push(r);
+    } else if (!texts.includes(r.text)) {
+      texts.push(r.text);
+      out.push({ ...r, external_id: `${r.external_id}#${texts.length}` });
+    }
+  }
+  return out;
 }
 
 export function countPending(db: Db): Promise<number> {

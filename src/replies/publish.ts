@@ -8,7 +8,7 @@ import { isAmbiguousDelivery, SourceError, type ChannelAdapter, type ReplyPhoto 
 import { canTransition, type Status } from '../domain/status.js';
 import { transition } from '../incidents/transition.js';
 import { interimFollowupDeadline } from '../sla/deadline.js';
-import type { Logger } from '../log.js';
+import { redactSecretShapes, type Logger } from '../log.js';
 
 /**
  * Reply states: pending → sending → published; `failed` = the network said no,
@@ -91,7 +91,7 @@ export function createReplyPublisher(deps: ReplyPublisherDeps) {
   async function settleFailure(replyId: number, err: unknown, retrySafe: boolean, attempts?: number): Promise<ReplyStatus> {
     const saidNo = err instanceof SourceError ? err.kind === 'broken' : !isAmbiguousDelivery(err);
     const status: ReplyStatus = retrySafe || saidNo ? 'failed' : 'unconfirmed';
-    const message = err instanceof Error ? err.message : String(err);
+    const message = redactSecretShapes(err instanceof Error ? err.message : String(err));
     await db.update(replies).set({ status, lastError: message, ...(attempts ? { attempts } : {}) }).where(eq(replies.id, replyId));
     deps.log.warn({ replyId, status, err: message }, 'reply not published');
     return status;

@@ -15,7 +15,8 @@ export interface OkFakeKeys {
 export interface FakeGroup { id: string; name: string; shortname?: string }
 export interface FakeTopic { id: string; gid: string; created_ms: number; text: string; author_ref: string }
 export interface FakeComment { id: string; topicId: string; text: string; date: string; author_id: string; author_type: 'USER' | 'GROUP'; reply_to_comment_id?: string }
-export type OkFault = { error_code: number; error_msg?: string } | { http: number } | { delayMs: number };
+/** `body`: HTTP 200 with this raw text instead of the answer (malformed JSON, a wrong shape). */
+export type OkFault = { error_code: number; error_msg?: string } | { http: number } | { delayMs: number } | { body: string };
 
 export interface OkFakeState {
   groups: Map<string, FakeGroup>;
@@ -148,6 +149,7 @@ export async function startOkFake(keys: OkFakeKeys, opts: { now?: () => number }
     const fault = faults.get(method)?.shift();
     const send = (status: number, json: unknown) => res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' }).end(JSON.stringify(json));
     if (fault && 'http' in fault) return void send(fault.http, { error: 'server error' });
+    if (fault && 'body' in fault) return void res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' }).end(fault.body);
     if (fault && 'error_code' in fault) return void send(200, err(fault.error_code, fault.error_msg ?? 'INJECTED'));
     const answer = authenticate(p) ?? (api[method] ? api[method](p) : err(3, `METHOD : unknown method ${method}`));
     // A slow answer still does its work first: the worst case for a client that times out.

@@ -14,7 +14,9 @@ export type TelegramFailure =
   /** A bare HTTP error from a proxy (telegraf then reports `statusText`). */
   | { http: number }
   /** The call is processed (a message is really sent) but the answer comes `delayMs` late. */
-  | { delayMs: number };
+  | { delayMs: number }
+  /** HTTP 200 with this raw text instead of the answer (malformed JSON, a wrong shape). */
+  | { body: string };
 
 export interface TelegramCall {
   token: string;
@@ -258,6 +260,7 @@ export async function startTelegramFake(opts: TelegramFakeOptions = {}): Promise
       res.writeHead(failure.http, { 'content-type': 'text/plain' }).end('Bad Gateway');
       return;
     }
+    if (failure && 'body' in failure) return void res.writeHead(200, { 'content-type': 'application/json' }).end(failure.body);
     if (failure && 'code' in failure) {
       const params = failure.code === 429 ? { retry_after: failure.retryAfter } : undefined;
       const description = failure.description ?? (failure.code === 429 ? `Too Many Requests: retry after ${failure.retryAfter}` : undefined);

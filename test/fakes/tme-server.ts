@@ -17,7 +17,8 @@ export interface TmeFakePost {
   service?: boolean;
 }
 interface FakeChannel { name: string; title: string; redirect: boolean; posts: TmeFakePost[]; nextId: number }
-export type TmeFault = { status: number; retryAfter?: number } | { delayMs: number };
+/** `body`: HTTP 200 with this raw HTML instead of the page (a changed or broken layout). */
+export type TmeFault = { status: number; retryAfter?: number } | { delayMs: number } | { body: string };
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** Plain text → t.me text HTML: line breaks as <br/>, URLs as links whose & becomes &amp;. */
@@ -95,6 +96,7 @@ export async function startTmeFake(opts: { pageSize?: number } = {}) {
     const fault = faults.shift();
     if (fault && 'delayMs' in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (res.destroyed) return;
+    if (fault && 'body' in fault) return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(fault.body);
     if (fault && 'status' in fault) {
       const headers: Record<string, string> = fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {};
       return void res.writeHead(fault.status, headers).end('error');

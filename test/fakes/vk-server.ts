@@ -9,7 +9,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createVkState, FakeVkError, type VkState } from './vk-state.js';
 
-export type VkFailure = { error_code: number; error_msg?: string } | { http: number } | { delayMs: number };
+/** `body`: HTTP 200 with this raw text instead of the answer (malformed JSON, a wrong shape). */
+export type VkFailure = { error_code: number; error_msg?: string } | { http: number } | { delayMs: number } | { body: string };
 
 export interface VkFakeOptions {
   /** Unix seconds "now" for new items and search windows. */
@@ -162,10 +163,11 @@ export async function startVkFake(opts: VkFakeOptions = {}): Promise<VkFake> {
     return { body, http: httpStatus, delayMs };
   }
 
-  function handle(method: string, params: Params): { body: unknown; http?: number; delayMs?: number } {
+  function handle(method: string, params: Params): { body: unknown; http?: number; delayMs?: number; rawBody?: string } {
     requests.push({ method, params });
     const f = takeFailure(method);
     if (f && 'http' in f) return { body: null, http: f.http };
+    if (f && 'body' in f) return { body: null, rawBody: f.body };
     if (f && 'error_code' in f) return { body: errorBody(f.error_code, f.error_msg ?? `Injected error ${f.error_code}`, method, params) };
     const delayMs = f && 'delayMs' in f ? f.delayMs : 0;
     if (!params.access_token) return { body: errorBody(5, 'User authorization failed: no access_token passed.', method, params) };
@@ -199,7 +201,7 @@ export async function startVkFake(opts: VkFakeOptions = {}): Promise<VkFake> {
         if (res.destroyed) return;
         // A 5xx comes from the front proxy as an HTML page, as with the real API.
         if (out.http) return void res.writeHead(out.http, { 'content-type': 'text/html' }).end(`<html><body>${out.http} Error</body></html>`);
-        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(out.body));
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(out.rawBody ?? JSON.stringify(out.body));
       };
       if (!out.delayMs) return send();
       const t = setTimeout(() => (timers.delete(t), send()), out.delayMs);
