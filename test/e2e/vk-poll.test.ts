@@ -7,6 +7,7 @@ import { eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { posts, sources } from '../../src/db/schema.js';
 import type { PipelineStep } from '../../src/pipeline/process.js';
+import { readEnv } from '../../src/config/env.js';
 import { createTestApp, testInstallation } from '../helpers/app.js';
 import { openTestDb } from '../helpers/db.js';
 import { countRequests, fakeCommentIds, fakeWallIds, postCounts, range, seedThreads, seedWalls, startVkWorld, storedIds, vkSources, type VkWorld } from './vk-world.js';
@@ -134,8 +135,8 @@ describe('a poller killed between fetching and committing', () => {
     expect(await postCounts(h.db)).toEqual({ rows: stored, distinct: stored });
     expect((await sourceRows()).filter((r) => r.cursor !== null)).toHaveLength(39);
 
-    // A new process before the lease runs out takes only the sources nobody holds.
-    const restarted = await vkApp(installSources);
+    // A new process (another instance name) before the lease runs out takes only the sources nobody holds.
+    const restarted = await vkApp(installSources, { env: readEnv({ OTKLIK_INSTANCE: 'restarted' }) });
     const early = await restarted.poller.pollOnce({ force: true });
     expect(early).toMatchObject({ polled: 39, failed: 0, newPosts: 0 });
 
