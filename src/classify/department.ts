@@ -67,9 +67,9 @@ function viaTopic(blend: DepartmentBlend, topicP: Float32Array, via: Float64Arra
 /**
  * Department probabilities from the three raw views of one text: the department head's
  * scores (bias included), the CNB scores and the topic head's scores. `deptRaw` and
- * `cnbRaw` are overwritten.
+ * `cnbRaw` are overwritten. `temperature` multiplies the blended logits (calibration).
  */
-export function departmentProbabilities(blend: DepartmentBlend, deptRaw: Float32Array, cnbRaw: Float32Array, topicRaw: Float32Array): Float32Array {
+export function departmentProbabilities(blend: DepartmentBlend, deptRaw: Float32Array, cnbRaw: Float32Array, topicRaw: Float32Array, temperature = 1): Float32Array {
   const d = deptRaw.length;
   const out = standardize(deptRaw);
   const cnb = standardize(cnbRaw, CNB_WEIGHT);
@@ -77,7 +77,7 @@ export function departmentProbabilities(blend: DepartmentBlend, deptRaw: Float32
   softmaxInPlace(topicP);
   const via = new Float64Array(d);
   viaTopic(blend, topicP, via);
-  for (let j = 0; j < d; j++) out[j] = (out[j] as number) + (cnb[j] as number) + TOPIC_WEIGHT * Math.log((via[j] as number) + 1e-6);
+  for (let j = 0; j < d; j++) out[j] = ((out[j] as number) + (cnb[j] as number) + TOPIC_WEIGHT * Math.log((via[j] as number) + 1e-6)) * temperature;
   softmaxInPlace(out);
   return out;
 }

@@ -1,4 +1,4 @@
-import { normalizeText, wordsOf } from './normalize.js';
+import { normalizeText } from './normalize.js';
 import { createCounter, lookupTable, type Counter } from './hashtable.js';
 
 /**
@@ -27,32 +27,68 @@ function mix(h: number, c: number): number {
   return Math.imul(h ^ c, FNV_PRIME) >>> 0;
 }
 
+/** Letters and digits of a normalized text (the same set as `wordsOf`: a–z, а–я, 0–9). */
+function isWordChar(c: number): boolean {
+  return (c >= 0x430 && c <= 0x44f) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+}
+
+/** Every hash of the last text, reused between texts (a text of 4,000 characters has about 12,000). */
+let hashes = new Uint32Array(1 << 14);
+
+function push(n: number, h: number): number {
+  if (n === hashes.length) {
+    const bigger = new Uint32Array(n * 2);
+    bigger.set(hashes);
+    hashes = bigger;
+  }
+  hashes[n] = h;
+  return n + 1;
+}
+
 /**
- * Calls `emit` with every hash of a text: char grams of ` word ` (even hashes) and
- * stem unigrams/bigrams (odd hashes), hashing char codes in place without substrings.
+ * Every hash of a text into `hashes` (returns how many): char grams of ` word ` (even
+ * hashes) and stem unigrams/bigrams (odd hashes). Words are walked in the normalized text
+ * itself and char codes hashed in place: no word array, no substring, no callback per gram.
  */
-function eachHash(text: string, emit: (h: number) => void): void {
+function hashText(text: string): number {
   const input = text.length > MAX_CHARS * 2 ? text.slice(0, MAX_CHARS * 2) : text;
-  const words = wordsOf(normalizeText(input).slice(0, MAX_CHARS));
+  const norm = normalizeText(input);
+  const len = Math.min(norm.length, MAX_CHARS);
+  let count = 0;
   let prev = 0;
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i] as string;
-    const n = w.length + 2;
+  let first = true;
+  for (let s = 0; s < len; ) {
+    if (!isWordChar(norm.charCodeAt(s))) {
+      s++;
+      continue;
+    }
+    let e = s + 1;
+    while (e < len && isWordChar(norm.charCodeAt(e))) e++;
+    const n = e - s + 2;
     for (let a = 0; a + MIN_GRAM <= n; a++) {
       let h = FNV_OFFSET;
       const end = Math.min(n, a + MAX_GRAM);
       for (let j = a; j < end; j++) {
-        h = mix(h, j === 0 || j === n - 1 ? SPACE : w.charCodeAt(j - 1));
+        h = mix(h, j === 0 || j === n - 1 ? SPACE : norm.charCodeAt(s + j - 1));
         // Even hashes are char grams, odd ones words: the two blocks are normalized separately.
-        if (j - a + 1 >= MIN_GRAM) emit((h & ~1) >>> 0);
+        if (j - a + 1 >= MIN_GRAM) count = push(count, (h & ~1) >>> 0);
       }
     }
-    let s = WORD_SEED;
-    for (let j = 0; j < w.length && j < STEM; j++) s = mix(s, w.charCodeAt(j));
-    emit((s | 1) >>> 0);
-    if (i > 0) emit((mix(mix(BIGRAM_SEED, prev), s) | 1) >>> 0);
-    prev = s;
+    let st = WORD_SEED;
+    for (let j = s; j < e && j < s + STEM; j++) st = mix(st, norm.charCodeAt(j));
+    count = push(count, (st | 1) >>> 0);
+    if (!first) count = push(count, (mix(mix(BIGRAM_SEED, prev), st) | 1) >>> 0);
+    prev = st;
+    first = false;
+    s = e;
   }
+  return count;
+}
+
+/** Calls `emit` with every hash of a text (training paths; the run-time path reads the buffer directly). */
+function eachHash(text: string, emit: (h: number) => void): void {
+  const n = hashText(text);
+  for (let k = 0; k < n; k++) emit(hashes[k] as number);
 }
 
 /** Raw hashed n-gram counts of a text (normalizes it first). */
@@ -96,15 +132,22 @@ export function vocabularyOf(texts: readonly string[], minDf: number): Vocabular
   return vocabularyFromDf(df, texts.length, minDf);
 }
 
+/**
+ * Features are numbered most frequent first: the n-grams found in most texts then have
+ * neighbouring rows in the weight tables, which stay in the CPU cache from one text to the
+ * next (scoring waited on memory, one row per feature of the text).
+ */
 function vocabularyFromDf(df: Map<number, number>, n: number, minDf: number): Vocabulary {
+  const kept: Array<[number, number]> = [];
+  for (const [h, f] of df) if (f >= minDf) kept.push([h, f]);
+  kept.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const index = new Map<number, number>();
-  const idfs: number[] = [];
-  for (const [h, f] of df) {
-    if (f < minDf) continue;
-    index.set(h, idfs.length);
-    idfs.push(Math.log((1 + n) / (1 + f)) + 1);
-  }
-  return { index, idf: Float32Array.from(idfs) };
+  const idf = new Float32Array(kept.length);
+  kept.forEach(([h, f], i) => {
+    index.set(h, i);
+    idf[i] = Math.log((1 + n) / (1 + f)) + 1;
+  });
+  return { index, idf };
 }
 
 /** Sublinear tf × idf; each block (chars, words) gets unit norm × its weight, then the whole vector unit norm. */
@@ -154,10 +197,12 @@ export function textVector(text: string, vocab: Vocabulary): SparseVector {
   const table = lookupTable(vocab.index);
   const c = (counter ??= createCounter(1 << 14));
   c.clear();
-  eachHash(text, (h) => {
+  const n = hashText(text);
+  for (let k = 0; k < n; k++) {
+    const h = hashes[k] as number;
     const i = table.get(h);
     if (i >= 0) c.add(i, h & 1);
-  });
+  }
   return weigh(vocab, c.keys, c.counts, c.blocks, c.size);
 }
 

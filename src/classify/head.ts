@@ -53,6 +53,33 @@ export function compactHead(head: LinearHead, temperature: number, relThreshold 
   return { labels: head.labels, bias: head.bias, rowPtr, cls, w, temperature };
 }
 
+/**
+ * Drops the entries whose typical contribution |w| × idf(f) is below `rel` × the largest
+ * of the table. Frequent n-grams (low idf, small values in a text) carry a weight for
+ * nearly every class, and every text has many of them: they made most of the scoring
+ * work and little of the decision. 5-fold CV on the 2,000 appeals at 0.02: topic and
+ * department accuracy unchanged (0.554 / 0.453), 3.2× fewer entries read per text; at
+ * 0.03 accuracy fell by 0.4–0.8 points. Returns a new table; the other fields are kept.
+ */
+export function pruneByContribution<T extends FeatureMajorWeights & { rowPtr: Uint32Array; cls: Uint16Array; w: Float32Array }>(m: T, idf: Float32Array, rel: number): T {
+  const dims = m.rowPtr.length - 1;
+  let max = 0;
+  for (let f = 0; f < dims; f++) for (let p = m.rowPtr[f] as number; p < (m.rowPtr[f + 1] as number); p++) max = Math.max(max, Math.abs(m.w[p] as number) * (idf[f] as number));
+  const cut = max * rel;
+  const keep = (f: number, p: number) => Math.abs(m.w[p] as number) * (idf[f] as number) >= cut;
+  let total = 0;
+  for (let f = 0; f < dims; f++) for (let p = m.rowPtr[f] as number; p < (m.rowPtr[f + 1] as number); p++) if (keep(f, p)) total++;
+  const rowPtr = new Uint32Array(dims + 1);
+  const cls = new Uint16Array(total);
+  const w = new Float32Array(total);
+  let n = 0;
+  for (let f = 0; f < dims; f++) {
+    for (let p = m.rowPtr[f] as number; p < (m.rowPtr[f + 1] as number); p++) if (keep(f, p)) (cls[n] = m.cls[p] as number), (w[n] = m.w[p] as number), n++;
+    rowPtr[f + 1] = n;
+  }
+  return { ...m, rowPtr, cls, w };
+}
+
 /** Raw linear scores (bias included, before the temperature) into `out`. */
 export function rawScores(head: SparseHead, x: SparseVector, out = new Float32Array(head.labels.length)): Float32Array {
   out.set(head.bias);
@@ -80,10 +107,11 @@ export function addSparseProduct(m: FeatureMajorWeights, x: SparseVector, out: F
   return out;
 }
 
-/** Probabilities over the head's labels. */
-export function probabilities(head: SparseHead, x: SparseVector): Float32Array {
+/** Probabilities over the head's labels; `calibration` multiplies the head's own temperature. */
+export function probabilities(head: SparseHead, x: SparseVector, calibration = 1): Float32Array {
   const out = rawScores(head, x);
-  for (let j = 0; j < out.length; j++) out[j] = (out[j] as number) * head.temperature;
+  const a = head.temperature * calibration;
+  for (let j = 0; j < out.length; j++) out[j] = (out[j] as number) * a;
   softmaxInPlace(out);
   return out;
 }

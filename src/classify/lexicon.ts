@@ -30,19 +30,44 @@ const PROBLEM = [
   'бездейств', 'игнор', 'разруш', 'поврежд', 'упал', 'аварийн', 'провал', 'лужа', 'лужи', 'подтоп', 'не ход', 'опаздыва',
 ];
 
-/** True when any stem occurs at a word start (or the phrase occurs) in the padded normalized text. */
-export function hasAny(padded: string, stems: readonly string[]): boolean {
-  return stems.some((s) => padded.includes(` ${s}`));
+/**
+ * A word list compiled once into one regular expression over the padded text: a stem
+ * matches at a word start, a phrase as written. One scan per list instead of one
+ * `includes` (and one concatenated string) per entry.
+ */
+function startsOf(stems: readonly string[]): RegExp {
+  return new RegExp(` (?:${stems.map(escape).join('|')})`);
 }
 
-/** True when one of the words (or phrases) occurs as a whole word. */
-export function hasWord(padded: string, entries: readonly string[]): boolean {
-  return entries.some((w) => padded.includes(` ${w} `));
+/** Whole words (or phrases): a space must follow. */
+function wordsIn(entries: readonly string[]): RegExp {
+  return new RegExp(` (?:${entries.map(escape).join('|')}) `);
 }
 
-/** Pads a normalized text with spaces and strips punctuation so stems match word starts. */
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const LISTS = {
+  thanks: startsOf(THANKS),
+  request: startsOf(REQUEST),
+  suggestion: startsOf(SUGGESTION),
+  spam: startsOf(SPAM),
+  news: startsOf(NEWS),
+  asking: startsOf(ASKING),
+  firstPerson: wordsIn(FIRST_PERSON),
+  contrast: wordsIn(CONTRAST),
+  problem: startsOf(PROBLEM),
+};
+const OPENING_QUESTION = new RegExp(`^ (?:${INTERROGATIVES.map(escape).join('|')})`);
+
+let lastNormalized: string | null = null;
+let lastPadded = '';
+
+/** Pads a normalized text with spaces and strips punctuation so stems match word starts (the last answer is kept: the lexicon and the topic keywords pad the same text). */
 export function padded(normalized: string): string {
-  return ` ${wordsOf(normalized).join(' ')} `;
+  if (normalized !== lastNormalized) [lastNormalized, lastPadded] = [normalized, ` ${wordsOf(normalized).join(' ')} `];
+  return lastPadded;
 }
 
 const URL_RE = /(https?:\/\/|www\.)\S+|\b[a-z0-9-]+\.(ru|com|рф|me|org|net)\b\S*/g;
@@ -68,22 +93,38 @@ export function kindOf(text: string, topicHit = false): Kind {
   return guessKind(text, topicHit).kind;
 }
 
-export function guessKind(text: string, topicHit = false): KindGuess {
+/**
+ * What the lexicon says of a text, before the default (null: no entry decided). Both the
+ * model's decision and the rules ask for the same text in turn: the last answer is kept.
+ */
+let lastText: string | null = null;
+let lastKind: KindGuess | null = null;
+
+function lexiconKind(text: string): KindGuess | null {
+  if (text === lastText) return lastKind;
   const norm = normalizeText(text);
   const p = padded(norm);
-  const problem = hasAny(p, PROBLEM);
-  if (norm.length === 0 || isLinksOnly(norm)) return { kind: 'noise', matched: true };
-  const asks = norm.includes('?') || hasAny(p, REQUEST);
-  if (hasAny(p, SPAM) && !problem) return { kind: 'noise', matched: true };
-  // Thanks for a fixed problem name the problem ("вывезли мусор"): thanks wins unless there is a "but" or an ask.
-  if (hasAny(p, THANKS) && !asks && !hasWord(p, CONTRAST)) return { kind: 'thanks', matched: true };
-  // Announcements (news of the administration or a channel) mention problems too, but tell no one's own trouble.
-  if (hasAny(p, NEWS) && !asks && !hasWord(p, FIRST_PERSON)) return { kind: 'noise', matched: true };
-  if (hasAny(p, SUGGESTION)) return { kind: 'suggestion', matched: true };
-  if (hasAny(p, REQUEST)) return { kind: 'request', matched: true };
-  // "Кто за это отвечает?" closing a complaint is rhetorical: a question either opens with one or names no problem.
-  const opensWithQuestion = INTERROGATIVES.some((w) => p.startsWith(` ${w}`)) || /^[^.!]{0,120}\?/.test(norm);
-  if (opensWithQuestion || hasAny(p, ASKING) || (norm.includes('?') && !problem)) return { kind: 'question', matched: true };
-  if (problem) return { kind: 'complaint', matched: true };
-  return { kind: topicHit ? 'complaint' : 'noise', matched: false };
+  const kind = (k: Kind): KindGuess => ({ kind: k, matched: true });
+  const decide = (): KindGuess | null => {
+    if (norm.length === 0 || isLinksOnly(norm)) return kind('noise');
+    const problem = LISTS.problem.test(p);
+    const asks = norm.includes('?') || LISTS.request.test(p);
+    if (!problem && LISTS.spam.test(p)) return kind('noise');
+    // Thanks for a fixed problem name the problem ("вывезли мусор"): thanks wins unless there is a "but" or an ask.
+    if (!asks && LISTS.thanks.test(p) && !LISTS.contrast.test(p)) return kind('thanks');
+    // Announcements (news of the administration or a channel) mention problems too, but tell no one's own trouble.
+    if (!asks && LISTS.news.test(p) && !LISTS.firstPerson.test(p)) return kind('noise');
+    if (LISTS.suggestion.test(p)) return kind('suggestion');
+    if (LISTS.request.test(p)) return kind('request');
+    // "Кто за это отвечает?" closing a complaint is rhetorical: a question either opens with one or names no problem.
+    const opensWithQuestion = OPENING_QUESTION.test(p) || /^[^.!]{0,120}\?/.test(norm);
+    if (opensWithQuestion || LISTS.asking.test(p) || (norm.includes('?') && !problem)) return kind('question');
+    return problem ? kind('complaint') : null;
+  };
+  [lastText, lastKind] = [text, decide()];
+  return lastKind;
+}
+
+export function guessKind(text: string, topicHit = false): KindGuess {
+  return lexiconKind(text) ?? { kind: topicHit ? 'complaint' : 'noise', matched: false };
 }

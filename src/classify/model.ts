@@ -2,8 +2,8 @@ import { departmentProbabilities, trainDepartmentBlend, type DepartmentBlend } f
 import { textVector, vocabularyOf, type SparseVector, type Vocabulary } from './features.js';
 import { cnbFinish } from './cnb.js';
 import { fuse, fusedScores, type Fused } from './fused.js';
-import { applyTemperature, type AutoPoint } from './calibrate.js';
-import { compactHead, probabilities, topK, type HeadPrediction, type SparseHead } from './head.js';
+import type { AutoPoint } from './calibrate.js';
+import { compactHead, probabilities, pruneByContribution, topK, type HeadPrediction, type SparseHead } from './head.js';
 import { softmaxInPlace, trainSoftmax, type LinearHead } from './softmax.js';
 import { trainSvm, type SvmOptions } from './svm.js';
 
@@ -64,6 +64,9 @@ const SVM_SCALE = 5;
  * 5-fold CV on 161 topics: +0.004 topic accuracy; the department head did not gain.
  */
 const PRIOR_SHIFT: Partial<Record<Target, number>> = { topic: -0.04 };
+
+/** Relative contribution below which a weight is dropped (see pruneByContribution). */
+const PRUNE = 0.02;
 
 /** A target needs at least two labels, each seen, to be worth a head. */
 function labelled(samples: Sample[], target: Target): { rows: number[]; labels: string[] } | null {
@@ -132,9 +135,10 @@ export function trainBase(samples: Sample[], opts: TrainModelOptions = {}): Text
     const target = labelled(samples, t);
     if (!target) continue;
     const values = samples.map((s) => (s[t] ?? '') as string);
-    heads[t] = trainHead(xs, target, values, vocab.idf.length, opts.svmWeight ?? 1, PRIOR_SHIFT[t], opts.svm);
+    heads[t] = pruneByContribution(trainHead(xs, target, values, vocab.idf.length, opts.svmWeight ?? 1, PRIOR_SHIFT[t], opts.svm), vocab.idf, PRUNE);
   }
-  const departmentBlend = heads.topic && heads.department ? blendFor(samples, xs, heads.topic, heads.department, vocab.idf.length) : undefined;
+  const blend = heads.topic && heads.department ? blendFor(samples, xs, heads.topic, heads.department, vocab.idf.length) : undefined;
+  const departmentBlend = blend && { ...blend, cnb: pruneByContribution(blend.cnb, vocab.idf, PRUNE) };
   return {
     version: opts.version ?? 1,
     trainedAt: (opts.trainedAt ?? new Date()).toISOString(),
@@ -178,35 +182,40 @@ export interface RawPrediction {
   kind?: Float32Array;
 }
 
-/** Vectorizes once and runs every head (topic, department and CNB in one pass when blended). */
-export function predictRaw(model: TextModel, text: string): RawPrediction {
+/**
+ * Vectorizes once and runs every head (topic, department and CNB in one pass when blended).
+ * `calibration` multiplies each head's logits before its softmax: the same probabilities as
+ * tempering them afterwards (p^a / Σ p^a), without a power per label.
+ */
+export function predictRaw(model: TextModel, text: string, calibration: TextModel['calibration'] = {}): RawPrediction {
   const vector = textVector(text, model.vocab);
   const out: RawPrediction = { vector };
   const { topic, department, kind } = model.heads;
   const blend = model.departmentBlend;
+  const a = (t: Target) => calibration[t] ?? 1;
   if (topic && department && blend) {
     const [t, d] = [topic.labels.length, department.labels.length];
     const all = fusedScores(fusedOf(model, topic, department, blend), vector);
     const topicRaw = withBias(all.subarray(0, t), topic.bias);
     const cnb = cnbFinish(blend.cnb, vector, all.subarray(t + d, t + 2 * d));
-    out.department = departmentProbabilities(blend, withBias(all.subarray(t, t + d), department.bias), cnb, topicRaw);
-    out.topic = tempered(topicRaw, topic.temperature);
+    out.department = departmentProbabilities(blend, withBias(all.subarray(t, t + d), department.bias), cnb, topicRaw, a('department'));
+    out.topic = tempered(topicRaw, topic.temperature * a('topic'));
   } else {
-    if (topic) out.topic = probabilities(topic, vector);
-    if (department) out.department = probabilities(department, vector);
+    if (topic) out.topic = probabilities(topic, vector, a('topic'));
+    if (department) out.department = probabilities(department, vector, a('department'));
   }
-  if (kind) out.kind = probabilities(kind, vector);
+  if (kind) out.kind = probabilities(kind, vector, a('kind'));
   return out;
 }
 
 /** Calibrated probabilities and the best three labels of every head. */
 export function predict(model: TextModel, text: string): ModelPrediction {
-  const raw = predictRaw(model, text);
+  const raw = predictRaw(model, text, model.calibration);
   const out: ModelPrediction = { vector: raw.vector };
   for (const t of TARGETS) {
     const head = model.heads[t];
     const p = raw[t];
-    if (head && p) out[t] = topK(head.labels, applyTemperature(p, model.calibration?.[t] ?? 1));
+    if (head && p) out[t] = topK(head.labels, p);
   }
   return out;
 }

@@ -17,7 +17,12 @@ export interface TopicHit {
 /** Keyword stems indexed by their first two letters: a text is checked against the few that can start one of its words. */
 interface KeywordIndex {
   /** `k`: the keyword's position in its topic (a stem listed twice, as with ё and е, counts twice as before). */
-  byPrefix: Map<string, Array<{ topic: number; k: number; stem: string }>>;
+  byPrefix: Map<number, Array<{ topic: number; k: number; stem: string }>>;
+}
+
+/** The first two letters of a word as one number (no substring per word; a one-letter word pairs with NaN → 0). */
+function prefixKey(s: string, at = 0): number {
+  return s.charCodeAt(at) * 0x10000 + (s.charCodeAt(at + 1) || 0);
 }
 
 const indexes = new WeakMap<Installation, KeywordIndex>();
@@ -29,9 +34,10 @@ function keywordIndex(installation: Installation): KeywordIndex {
   installation.topics.forEach((topic, i) => {
     topic.keywords.forEach((keyword, k) => {
       const stem = keyword.toLowerCase().replace(/ё/g, 'е');
-      const list = byPrefix.get(stem.slice(0, 2)) ?? [];
+      const key = stem.length >= 2 ? prefixKey(stem) : prefixKey(`${stem} `);
+      const list = byPrefix.get(key) ?? [];
       list.push({ topic: i, k, stem });
-      byPrefix.set(stem.slice(0, 2), list);
+      byPrefix.set(key, list);
     });
   });
   index = { byPrefix };
@@ -48,10 +54,13 @@ export function topicByKeywords(installation: Installation, text: string): Topic
   const p = padded(normalizeText(text));
   const { byPrefix } = keywordIndex(installation);
   const matched = new Map<number, Set<number>>();
-  for (const word of new Set(p.split(' '))) {
-    for (const c of byPrefix.get(word.slice(0, 2)) ?? []) {
+  // Walks the padded text's words in place: `at` is each word's first letter.
+  for (let at = 1; at < p.length; at = p.indexOf(' ', at) + 1) {
+    const list = byPrefix.get(prefixKey(p, at));
+    if (!list) continue;
+    for (const c of list) {
       if (matched.get(c.topic)?.has(c.k)) continue;
-      if (c.stem.includes(' ') ? p.includes(` ${c.stem}`) : word.startsWith(c.stem)) {
+      if (c.stem.includes(' ') ? p.includes(` ${c.stem}`) : p.startsWith(c.stem, at)) {
         const set = matched.get(c.topic) ?? new Set<number>();
         set.add(c.k);
         matched.set(c.topic, set);
