@@ -1,9 +1,10 @@
-import { and, eq, lt, min, sql } from 'drizzle-orm';
+import { and, eq, min, sql } from 'drizzle-orm';
 import { Input, TelegramError, type Telegram } from 'telegraf';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { cards, outbox } from '../db/schema.js';
 import { redactSecretShapes, type Logger } from '../log.js';
+import { settleInterrupted } from './outbox-recovery.js';
 import { createSendLimits, type SendLimits } from './send-limits.js';
 
 type Row = typeof outbox.$inferSelect;
@@ -45,11 +46,9 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
   let wakeUp: (() => void) | null = null;
   let lastRelease = -Infinity;
 
+  /** Expired claims: a drainer died mid-send. Never re-sent blindly (src/bot/outbox-recovery.ts). */
   async function releaseStale(now: Date): Promise<void> {
-    await db
-      .update(outbox)
-      .set({ status: 'pending', claimedBy: null, claimedUntil: null })
-      .where(and(eq(outbox.status, 'sending'), lt(outbox.claimedUntil, now)));
+    await settleInterrupted(db, deps.log, now, {});
   }
 
   async function claim(now: Date, budget: number): Promise<Row[]> {
@@ -198,6 +197,8 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
     },
     /** Runs until `signal` aborts: drains, then waits for the next due row, a wake-up, or `idleMs`. */
     async run(signal: AbortSignal, idleMs = 500): Promise<void> {
+      // Our own claims from before a restart (same OTKLIK_INSTANCE) are settled now, not when they expire.
+      await settleInterrupted(db, deps.log, clock.now(), { instance: deps.instance }).catch((err: unknown) => deps.log.error({ err }, 'outbox: settling interrupted sends failed'));
       while (!signal.aborted) {
         try {
           const r = await drainOnce();

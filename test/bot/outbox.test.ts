@@ -84,13 +84,28 @@ describe('outbox sender', () => {
     expect(fake.calls.filter((c) => c.method === 'editMessageText')).toHaveLength(1);
   });
 
-  it('a row claimed by a drainer that died is sent once its claim expires (nothing lost over a restart)', async () => {
-    await enqueueMessage(db.db, { chatId: '5', html: 'после перезапуска' }, clock.now());
-    // The process died after claiming the row and before the Bot API answered.
+  it('a send claimed by a drainer that died is not sent again once its claim expires: unconfirmed, and the chat is told (at most once)', async () => {
+    await enqueueMessage(db.db, { chatId: '5', html: 'Отчёт <b>после</b> перезапуска' }, clock.now());
+    // The process died after claiming the row: Telegram may or may not have the message.
     await db.db.update(outbox).set({ status: 'sending', claimedBy: 'dead', claimedUntil: new Date(clock.now().getTime() + 60_000) });
     const r = await sender('b').drainAll();
-    expect(r.sent).toBe(1);
+    expect(r.sent).toBe(1); // the notice only
+    expect(fake.sent(5).map((m) => m.text)).toEqual(['⚠️ Бот перезапустился во время отправки сообщения «Отчёт после перезапуска»: оно могло не дойти и повторно не отправляется.']);
+    const rows = await db.db.select().from(outbox).orderBy(outbox.id);
+    expect(rows.map((x) => [x.status, x.key])).toEqual([['unconfirmed', null], ['sent', `unconfirmed:${rows[0]!.id}`]]);
+    await sender('c').drainAll(); // a later round tells nobody twice
     expect(fake.sent(5)).toHaveLength(1);
+  });
+
+  it('an edit claimed by a drainer that died is simply done again (editing is idempotent)', async () => {
+    const card = (html: string) => showCard(db.db, { incidentId: 1, chatId: '-1002', kind: 'moderator', html, keyboard: [[{ text: 'ok', data: 'c:x' }]] }, clock.now());
+    await card('v1');
+    await sender('a').drainAll();
+    await card('v2');
+    await db.db.update(outbox).set({ status: 'sending', claimedBy: 'dead', claimedUntil: new Date(clock.now().getTime() + 60_000) }).where(eq(outbox.kind, 'edit'));
+    await sender('b').drainAll();
+    expect(fake.messages(-1002)).toHaveLength(1);
+    expect(fake.messages(-1002)[0]).toMatchObject({ text: 'v2', edits: 1 });
   });
 
   it('two drainers on one database never send a row twice', async () => {

@@ -16,7 +16,13 @@ export type TelegramFailure =
   /** The call is processed (a message is really sent) but the answer comes `delayMs` late. */
   | { delayMs: number }
   /** HTTP 200 with this raw text instead of the answer (malformed JSON, a wrong shape). */
-  | { body: string };
+  | { body: string }
+  /**
+   * The request is held until the client goes away (a kill -9 test kills it meanwhile):
+   * `before` = received but never carried out (lost on the way in: nothing is delivered);
+   * `after` = carried out (the message is delivered) but the answer never leaves (lost on the way back).
+   */
+  | { hold: 'before' | 'after' };
 
 export interface TelegramCall {
   token: string;
@@ -266,7 +272,10 @@ export async function startTelegramFake(opts: TelegramFakeOptions = {}): Promise
       const description = failure.description ?? (failure.code === 429 ? `Too Many Requests: retry after ${failure.retryAfter}` : undefined);
       return send(res, fail(failure.code, description, params));
     }
+    const held = () => new Promise<void>((resolve) => (res.destroyed ? resolve() : res.once('close', () => resolve())));
+    if (failure && 'hold' in failure && failure.hold === 'before') return held();
     const answer = await dispatch(token, method, payload, res);
+    if (failure && 'hold' in failure) return held();
     if (failure && 'delayMs' in failure) await new Promise((r) => setTimeout(r, failure.delayMs));
     send(res, answer);
   }

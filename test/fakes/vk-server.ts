@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { createVkState, FakeVkError, type VkState } from './vk-state.js';
 
 /** `body`: HTTP 200 with this raw text instead of the answer (malformed JSON, a wrong shape). */
-export type VkFailure = { error_code: number; error_msg?: string } | { http: number } | { delayMs: number } | { body: string };
+/** `hold`: the request is held until the client goes away; `before` = never carried out, `after` = carried out, the answer never sent. */
+export type VkFailure = { error_code: number; error_msg?: string } | { http: number } | { delayMs: number } | { body: string } | { hold: 'before' | 'after' };
 
 export interface VkFakeOptions {
   /** Unix seconds "now" for new items and search windows. */
@@ -163,13 +164,20 @@ export async function startVkFake(opts: VkFakeOptions = {}): Promise<VkFake> {
     return { body, http: httpStatus, delayMs };
   }
 
-  function handle(method: string, params: Params): { body: unknown; http?: number; delayMs?: number; rawBody?: string } {
+  function handle(method: string, params: Params): { body: unknown; http?: number; delayMs?: number; rawBody?: string; hold?: boolean } {
     requests.push({ method, params });
     const f = takeFailure(method);
+    if (f && 'hold' in f) {
+      if (f.hold === 'before') return { body: null, hold: true };
+      return { ...handleUnfailed(method, params, 0), hold: true };
+    }
     if (f && 'http' in f) return { body: null, http: f.http };
     if (f && 'body' in f) return { body: null, rawBody: f.body };
     if (f && 'error_code' in f) return { body: errorBody(f.error_code, f.error_msg ?? `Injected error ${f.error_code}`, method, params) };
-    const delayMs = f && 'delayMs' in f ? f.delayMs : 0;
+    return handleUnfailed(method, params, f && 'delayMs' in f ? f.delayMs : 0);
+  }
+
+  function handleUnfailed(method: string, params: Params, delayMs: number): { body: unknown; http?: number; delayMs?: number; rawBody?: string } {
     if (!params.access_token) return { body: errorBody(5, 'User authorization failed: no access_token passed.', method, params) };
     if (opts.tokens && !opts.tokens.includes(params.access_token)) return { body: errorBody(5, 'User authorization failed: invalid access_token (4).', method, params) };
     if (!params.v) return { body: errorBody(8, 'Invalid request: v is required', method, params) };
@@ -197,6 +205,7 @@ export async function startVkFake(opts: VkFakeOptions = {}): Promise<VkFake> {
       const params: Params = Object.fromEntries(url.searchParams);
       for (const [k, v] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) params[k] = v;
       const out = handle(method, params);
+      if (out.hold) return; // answered never: the client's socket closes when it dies
       const send = () => {
         if (res.destroyed) return;
         // A 5xx comes from the front proxy as an HTML page, as with the real API.

@@ -10,10 +10,11 @@ import { authorize, findStaff, recordRefusal } from '../roles.js';
 import { moderationButtons } from './moderation.js';
 import { pressPromote } from './promote.js';
 import { pressButtons } from './press.js';
+import { recoveryButtons } from './recovery.js';
 import type { ButtonAction } from './types.js';
 import { workButtons } from './work.js';
 
-export const BUTTONS: Record<string, ButtonAction> = { ...moderationButtons, ...workButtons, ...pressButtons };
+export const BUTTONS: Record<string, ButtonAction> = { ...moderationButtons, ...workButtons, ...pressButtons, ...recoveryButtons };
 
 /**
  * Every button press: the short callback id is looked up (unknown ids are refused as
