@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { cards, incidents, outbox } from '../db/schema.js';
 import type { Logger } from '../log.js';
@@ -26,7 +26,8 @@ export async function settleInterrupted(db: Db, log: Logger, now: Date, which: {
     .returning({ id: outbox.id });
   const unsure = await db
     .update(outbox)
-    .set({ status: 'unconfirmed', claimedBy: null, claimedUntil: null, lastError: 'отправка прервалась: неизвестно, дошло ли сообщение' })
+    // `unconfirmed` is a status of its own (not in schema.ts's TypeScript enum yet; the column is plain text).
+    .set({ status: sql`'unconfirmed'`, claimedBy: null, claimedUntil: null, lastError: 'отправка прервалась: неизвестно, дошло ли сообщение' })
     .where(and(eq(outbox.status, 'sending'), inArray(outbox.kind, ['send', 'photo', 'document']), stale))
     .returning();
   for (const row of unsure) await noticeUnconfirmed(db, row, now);
@@ -61,7 +62,7 @@ export async function resendUnconfirmedCard(db: Db, outboxId: number, incidentId
   const rows = await db
     .update(outbox)
     .set({ status: 'pending', lastError: 'повтор по решению сотрудника', notBefore: new Date(0) })
-    .where(and(eq(outbox.id, outboxId), eq(outbox.status, 'unconfirmed'), eq(outbox.kind, 'send'), inArray(outbox.cardId, db.select({ id: cards.id }).from(cards).where(eq(cards.incidentId, incidentId)))))
+    .where(and(eq(outbox.id, outboxId), sql`${outbox.status} = 'unconfirmed'`, eq(outbox.kind, 'send'), inArray(outbox.cardId, db.select({ id: cards.id }).from(cards).where(eq(cards.incidentId, incidentId)))))
     .returning({ cardId: outbox.cardId });
   // The card is redrawn after the press (syncCards): a forgotten hash makes that redraw go into the waiting send.
   if (rows[0]?.cardId) await db.update(cards).set({ renderedHash: null }).where(eq(cards.id, rows[0].cardId));

@@ -297,8 +297,8 @@ export const outbox = pgTable(
     /** What a reply to this message means (the bot asked for a text): see src/bot/prompts.ts. */
     meta: jsonb('meta').$type<Record<string, unknown>>(),
     key: text('key').unique(),
-    /** pending | sending | sent | failed | unconfirmed (interrupted mid-send: maybe delivered, never resent by itself; src/bot/outbox-recovery.ts) */
-    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'unconfirmed'] }).notNull().default('pending'),
+    /** pending | sending | sent | failed */
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     notBefore: ts('not_before').notNull(),
     claimedBy: text('claimed_by'),
