@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -148,6 +149,13 @@ export const incidents = pgTable(
     externalNumber: text('external_number'),
     /** Reports and history (#8): where the problem is, as the incumbent system's columns give it. */
     address: jsonb('address').$type<IncidentAddress>(),
+    /**
+     * Reports (#8): working minutes (production calendar) from detection to the first public
+     * answer — a cache the reports fill for answered incidents (src/reports/work-time.ts) so a
+     * year's medians read a column instead of two calendar lookups per incident. A trigger
+     * clears it when either moment changes.
+     */
+    firstResponseWorkMin: doublePrecision('first_response_work_min'),
   },
   (t) => [
     index('incidents_status').on(t.status),
@@ -160,6 +168,8 @@ export const incidents = pgTable(
     // "Open and past the deadline now", whatever the detection date.
     index('incidents_open_deadline').on(t.deadlineAt).where(sql`status in ('new', 'assigned', 'in_work', 'interim', 'ready')`),
     uniqueIndex('incidents_external_number').on(t.externalNumber),
+    // Answered incidents whose working minutes the reports have not cached yet.
+    index('incidents_work_min_missing').on(t.detectedAt).where(sql`first_response_at is not null and first_response_work_min is null`),
   ],
 );
 

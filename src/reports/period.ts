@@ -2,10 +2,12 @@ import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { departments } from '../db/schema.js';
 import type { WorkCalendar } from '../sla/calendar.js';
-import { countsByGroup, countsInWindow, figuresByDepartment, type Dimension, type GroupFigures, type Window, type WindowCount } from './aggregate.js';
+import { windowFigures, type Dimension, type GroupFigures, type Window, type WindowCount } from './aggregate.js';
+import { countsByGroup } from './compare.js';
 import { hasData, overdueList, postCounts, type OverdueItem, type QuarterRow } from './extras.js';
 import { CHANNEL_LABELS } from './labels.js';
 import { outcomeLabel } from './outcomes.js';
+import { fillWorkMinutes } from './work-time.js';
 
 export interface Count {
   key: string;
@@ -112,15 +114,16 @@ export async function buildPeriodReport(db: Db, from: Date, to: Date, now: Date,
   const zone = opts.calendar.timezone;
   const cur = { from, to };
   const other = windowsAround(from, to, zone);
-  const [groups, { departments: depts, total }, others, posts, prevHas, agoHas, names] = await Promise.all([
-    countsInWindow(db, cur, zone),
-    figuresByDepartment(db, cur, asOf, opts.calendar),
+  await fillWorkMinutes(db, opts.calendar, from, to);
+  const [{ groups: rolled, departments: depts, total }, others, posts, prevHas, agoHas, names] = await Promise.all([
+    windowFigures(db, cur, asOf, zone),
     countsByGroup(db, other, zone),
     postCounts(db, cur),
     hasData(db, other.previous),
     hasData(db, other.yearAgo),
     db.select({ code: departments.code, name: departments.name }).from(departments),
   ]);
+  const groups = rolled.map((g) => ({ dim: g.dim, key: g.key, group: g.group, count: g.incidents }));
   const deptNames = new Map(names.map((d) => [d.code, d.name]));
   const deptLabel = (k: string) => deptNames.get(k) ?? (k || 'не назначен');
   const list = await overdueList(db, cur, asOf, opts.overdueLimit ?? 100, deptLabel);

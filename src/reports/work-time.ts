@@ -1,6 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
+import type { Db } from '../db/client.js';
 import type { WorkCalendar } from '../sla/calendar.js';
+import { rows } from './sql.js';
 
 /**
  * Working time in SQL without a loop per incident: a table of local days with the
@@ -36,4 +38,30 @@ export function workMinutesAt(t: SQL, wd: string): SQL {
 /** `(t at time zone '<zone>')::date`: the local day of a moment. */
 export function localDay(t: SQL, zone: string): SQL {
   return sql`(${t} at time zone ${zone})::date`;
+}
+
+/**
+ * Caches on each answered incident detected in [from, to) the working minutes from
+ * detection to its first public answer (`first_response_work_min`), where not cached
+ * yet: one set-based UPDATE over the incidents the partial index `incidents_work_min_missing`
+ * lists, so a report pays for the calendar lookups once per incident, not once per report.
+ * Idempotent and safe with several instances (a concurrent run finds the rows filled).
+ * Returns how many incidents it filled.
+ */
+export async function fillWorkMinutes(db: Db, calendar: WorkCalendar, from: Date, to: Date): Promise<number> {
+  const missing = sql`i.first_response_at is not null and i.first_response_work_min is null and i.detected_at >= ${from.toISOString()}::timestamptz and i.detected_at < ${to.toISOString()}::timestamptz`;
+  const [span] = await rows<{ a: string | null; b: string | null; n: number }>(
+    db,
+    sql`select min(least(i.detected_at, i.first_response_at)) as a, max(greatest(i.detected_at, i.first_response_at)) as b, count(*)::int as n from incidents i where ${missing}`,
+  );
+  if (!span?.a || !span.b || !Number(span.n)) return 0;
+  const zone = calendar.timezone;
+  const work = sql`${workMinutesAt(sql.raw('i.first_response_at'), 'wb')} - ${workMinutesAt(sql.raw('i.detected_at'), 'wa')}`;
+  await db.execute(
+    sql`with wd as ${workDaysTable(calendar, new Date(span.a), new Date(span.b))}
+        update incidents i set first_response_work_min = ${work}
+        from wd wa, wd wb
+        where ${missing} and wa.day = ${localDay(sql.raw('i.detected_at'), zone)} and wb.day = ${localDay(sql.raw('i.first_response_at'), zone)}`,
+  );
+  return Number(span.n);
 }

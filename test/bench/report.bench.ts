@@ -6,6 +6,11 @@
  * Measures, median of 5 runs each: the weekly report (all its queries and the HTML),
  * the year report (the last full calendar year) and its XLSX. Prints wall time, CPU
  * seconds of this process and of the Postgres server (its own processes only), and the machine.
+ *
+ * `--keep-db NAME` keeps the filled database NAME on that server instead of dropping it,
+ * and reuses it on the next run when it already holds N incidents (the fill takes minutes):
+ * start a server once (`source test/helpers/pg-cluster.sh; pg_cluster_start`), run the bench
+ * as often as needed with `--keep-db bench`, then `pg_cluster_stop`.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -18,6 +23,7 @@ import { buildWeeklyReport } from '../../src/reports/weekly.js';
 import { renderWeeklyHtml } from '../../src/reports/weekly-html.js';
 import { createTestApp } from '../helpers/app.js';
 import { openTestDb } from '../helpers/db.js';
+import { openDb, type DbHandle } from '../../src/db/client.js';
 import { fillIncidents } from './report-fill.js';
 
 const RUNS = 5;
@@ -28,22 +34,45 @@ function argNumber(name: string, dflt: number): number {
   return Number.isFinite(v) && v > 0 ? Math.trunc(v) : dflt;
 }
 
-function statOf(pid: string): { ppid: string; cpuS: number } | null {
+function argString(name: string): string | null {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? null) : null;
+}
+
+/** A fresh throwaway database, or with `--keep-db NAME` that named one, kept after the run. */
+async function openBenchDb(): Promise<{ handle: DbHandle; fresh: boolean }> {
+  const keep = argString('keep-db');
+  if (!keep) return { handle: await openTestDb(), fresh: true };
+  if (!/^[a-z_][a-z0-9_]*$/.test(keep)) throw new Error(`--keep-db: bad database name "${keep}"`);
+  const { default: postgres } = await import('postgres');
+  const admin = postgres(process.env.TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
+  const [found] = await admin`select 1 from pg_database where datname = ${keep}`;
+  if (!found) await admin.unsafe(`create database ${keep}`);
+  await admin.end({ timeout: 5 });
+  const u = new URL(process.env.TEST_DATABASE_URL!);
+  u.pathname = `/${keep}`;
+  return { handle: await openDb({ url: u.toString() }), fresh: !found };
+}
+
+function statOf(pid: string): { ppid: string; cpuS: number; childrenCpuS: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: f[1]!, cpuS: (Number(f[11]) + Number(f[12])) / 100 }; // USER_HZ = 100 on Linux
+    // utime + stime, and cutime + cstime (children that ended); USER_HZ = 100 on Linux.
+    return { ppid: f[1]!, cpuS: (Number(f[11]) + Number(f[12])) / 100, childrenCpuS: (Number(f[13]) + Number(f[14])) / 100 };
   } catch {
     return null; // the process ended
   }
 }
 
 /**
- * CPU seconds of this bench's Postgres server: its postmaster and every child of it
- * (backends, parallel workers, background processes) — not other servers on the machine.
+ * CPU seconds of this bench's Postgres server: its postmaster, every live child of it
+ * (backends, background processes) and the children that ended (parallel workers live
+ * for one query) — not other servers on the machine.
  */
 function serverCpuSeconds(postmaster: string): number {
-  let total = statOf(postmaster)?.cpuS ?? 0;
+  const pm = statOf(postmaster);
+  let total = (pm?.cpuS ?? 0) + (pm?.childrenCpuS ?? 0);
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     const s = statOf(pid);
     if (s && s.ppid === postmaster) total += s.cpuS;
@@ -55,6 +84,7 @@ interface Sample {
   wallMs: number;
   cpuS: number;
   serverCpuS: number;
+  rssMb: number;
 }
 
 async function measure(fn: () => Promise<unknown>, postmaster: string): Promise<Sample> {
@@ -64,7 +94,7 @@ async function measure(fn: () => Promise<unknown>, postmaster: string): Promise<
   await fn();
   const wallMs = performance.now() - t0;
   const c = process.cpuUsage(c0);
-  return { wallMs, cpuS: (c.user + c.system) / 1e6, serverCpuS: serverCpuSeconds(postmaster) - s0 };
+  return { wallMs, cpuS: (c.user + c.system) / 1e6, serverCpuS: serverCpuSeconds(postmaster) - s0, rssMb: process.memoryUsage().rss / 2 ** 20 };
 }
 
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
@@ -75,11 +105,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const n = argNumber('incidents', 1_000_000);
-  const h = await openTestDb();
+  const { handle: h, fresh } = await openBenchDb();
   try {
     const app = await createTestApp(h);
     const now = new Date('2026-11-23T09:00:00+03:00');
-    const fillMs = await fillIncidents(h.db, n, new Date('2023-11-23T00:00:00+03:00'), now);
+    const [had] = (await h.db.execute(sql`select count(*)::int as n from incidents`)) as unknown as Array<{ n: number }>;
+    if (!fresh && had!.n !== n) throw new Error(`--keep-db: the database holds ${had!.n} incidents, not ${n}: drop it or name another`);
+    const fill = fresh ? await fillIncidents(h.db, n, new Date('2023-11-23T00:00:00+03:00'), now, app.calendar) : null;
     // The server runs on this machine (pg-cluster.sh): its postmaster is our backend's parent.
     const [backend] = (await h.db.execute(sql`select pg_backend_pid()::text as pid`)) as unknown as Array<{ pid: string }>;
     const postmaster = statOf(backend!.pid)?.ppid ?? '0';
@@ -98,9 +130,9 @@ async function main(): Promise<void> {
       await fn(); // warm-up: plans, caches
       const s: Sample[] = [];
       for (let i = 0; i < RUNS; i++) s.push(await measure(fn, postmaster));
-      rows.push({ case: name, 'median wall ms': Math.round(med(s.map((x) => x.wallMs))), 'node CPU s': med(s.map((x) => x.cpuS)).toFixed(3), 'postgres CPU s': med(s.map((x) => x.serverCpuS)).toFixed(3), target });
+      rows.push({ case: name, 'median wall ms': Math.round(med(s.map((x) => x.wallMs))), 'node CPU s': med(s.map((x) => x.cpuS)).toFixed(3), 'postgres CPU s': med(s.map((x) => x.serverCpuS)).toFixed(3), 'node RSS MB': Math.round(Math.max(...s.map((x) => x.rssMb))), target });
     }
-    console.log(`\nbench:report — ${counts!.n.toLocaleString('en')} incidents (${counts!.y.toLocaleString('en')} in 2025, ${counts!.w.toLocaleString('en')} in the week), filled in ${(fillMs / 1000).toFixed(1)} s; median of ${RUNS} runs after a warm-up`);
+    console.log(`\nbench:report — ${counts!.n.toLocaleString('en')} incidents (${counts!.y.toLocaleString('en')} in 2025, ${counts!.w.toLocaleString('en')} in the week), ${fill ? `filled in ${(fill.fillMs / 1000).toFixed(1)} s, of which caching the working minutes of ${fill.cached.toLocaleString('en')} answered incidents (once, fillWorkMinutes) ${(fill.cacheMs / 1000).toFixed(1)} s` : 'reused (--keep-db)'}; median of ${RUNS} runs after a warm-up`);
     console.table(rows);
     const [ver] = (await h.db.execute(sql`select version() as v`)) as unknown as Array<{ v: string }>;
     console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB RAM, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (shared machine: other work was running), Node ${process.version}, ${ver?.v.split(',')[0]}`);

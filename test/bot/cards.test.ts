@@ -13,7 +13,7 @@ function model(over: Partial<CardModel['incident']> = {}, created: Record<string
       id: 1, number: 7, status: 'new', kind: 'complaint', topic: 'Ямы и выбоины на дороге', topicGroup: 'Дороги', departmentCode: 'roads', territory: null, priority: 'normal',
       confidence: 0.62, classifiedBy: 'model', needsReview: false, routeReason: null, channel: 'vk', firstPostId: 1, postsCount: 3, summary: 's', isRepeat: true, repeatOf: 2,
       duplicateOf: null, rejectReason: null, redirectedTo: null, outcome: null, detectedAt: at, deadlineAt: new Date(at.getTime() + 8 * 3_600_000), followupDeadlineAt: null,
-      firstResponseAt: null, answeredAt: null, closedAt: null, updatedAt: at, externalNumber: null, address: null, ...over,
+      firstResponseAt: null, answeredAt: null, closedAt: null, updatedAt: at, externalNumber: null, address: null, firstResponseWorkMin: null, ...over,
     },
     post: { id: 1, channel: 'vk', externalId: '-1_1', sourceId: null, kind: 'post', parentExternalId: null, repostOfExternalId: null, authorId: '5', authorName: 'Иван <Петров>', url: 'https://vk.com/wall-1_1', text: 'Яма '.repeat(300), publishedAt: at, fetchedAt: at, raw: null, replyTarget: null, decidedKind: 'complaint', incidentId: 1, processedAt: at, processError: null },
     sourceName: 'Город',
