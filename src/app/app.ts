@@ -120,7 +120,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     clock,
     log,
     ...(opts.faults ? { faults: opts.faults } : {}),
-    onSetAside: (postId, cls, at) => keepSetAside(db, postId, cls, at),
+    onSetAside: (items, at) => keepSetAside(db, items, at),
   };
   const events = createEventHub();
   const lifecycle = createLifecycle();

@@ -16,13 +16,15 @@ export function needsModeratorLook(cls: Classification): boolean {
   return !(cls.by === 'model' && cls.auto === true);
 }
 
-/** Keeps a set-aside post for the moderators' digest (idempotent: a re-run adds nothing). */
-export async function keepSetAside(db: Db, postId: number, cls: Classification, now: Date): Promise<void> {
-  if (!needsModeratorLook(cls)) return;
-  await db
-    .insert(setAside)
-    .values({ postId, kind: cls.kind, by: cls.by, confidence: cls.confidence, reason: cls.explanation ?? null, createdAt: now })
-    .onConflictDoNothing();
+/**
+ * Keeps set-aside posts for the moderators' digest, a batch in one statement
+ * (idempotent: a re-run adds nothing).
+ */
+export async function keepSetAside(db: Db, items: ReadonlyArray<{ postId: number; cls: Classification }>, now: Date): Promise<void> {
+  const rows = items
+    .filter(({ cls }) => needsModeratorLook(cls))
+    .map(({ postId, cls }) => ({ postId, kind: cls.kind, by: cls.by, confidence: cls.confidence, reason: cls.explanation ?? null, createdAt: now }));
+  for (let i = 0; i < rows.length; i += 1000) await db.insert(setAside).values(rows.slice(i, i + 1000)).onConflictDoNothing();
 }
 
 /**

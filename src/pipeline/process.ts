@@ -25,8 +25,8 @@ export interface ProcessDeps {
   clock: Clock;
   log: Logger;
   faults?: (step: PipelineStep) => void;
-  /** A post decided as not an incident (the staff bot keeps it for the moderators' digest). Idempotent. */
-  onSetAside?: (postId: number, cls: Classification, at: Date) => Promise<void>;
+  /** Posts decided as not incidents (the staff bot keeps them for the moderators' digest), a batch at a time. Idempotent. */
+  onSetAside?: (items: Array<{ postId: number; cls: Classification }>, at: Date) => Promise<void>;
 }
 
 export interface ProcessStats {
@@ -73,7 +73,8 @@ async function processBatch(deps: ProcessDeps, batch: PostRow[], stats: ProcessS
   try {
     decided = await decideBatch(deps, batch, nextId);
     // Kept before the posts are marked done: a crash in between only repeats an idempotent insert.
-    for (const d of decided.decisions) if (d.type === 'other') await deps.onSetAside?.(d.post.id, d.cls, decided.now);
+    const setAside = decided.decisions.flatMap((d) => (d.type === 'other' ? [{ postId: d.post.id, cls: d.cls }] : []));
+    if (setAside.length) await deps.onSetAside?.(setAside, decided.now);
     await writeBatch(deps, decided.decisions, decided.now);
   } catch (err) {
     // The in-memory index may hold incidents of the batch that were never written.
@@ -149,7 +150,7 @@ export async function processPost(deps: ProcessDeps, post: PostRow): Promise<'in
   const now = clock.now();
   if (!isIncidentKind(cls.kind)) {
     // Kept before the post is marked done: a crash in between only repeats an idempotent insert.
-    await deps.onSetAside?.(post.id, cls, now);
+    await deps.onSetAside?.([{ postId: post.id, cls }], now);
     const done = await db
       .update(posts)
       .set({ processedAt: now, decidedKind: cls.kind })
