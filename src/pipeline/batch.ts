@@ -97,6 +97,7 @@ export async function decideBatch(deps: ProcessDeps, batch: PostRow[], nextId: I
   const decisions: Decision[] = [];
   const failed: Array<{ post: PostRow; error: unknown }> = [];
   const now = deps.clock.now();
+  const rowDeps = batchMemos(deps);
   for (const [i, post] of batch.entries()) {
     try {
       let cls = classes[i]!;
@@ -114,7 +115,7 @@ export async function decideBatch(deps: ProcessDeps, batch: PostRow[], nextId: I
         decided.set(key(post.channel, post.externalId), { incidentId: target.incidentId, status: 'new', topic: target.topic ?? null });
         continue;
       }
-      const row = newIncident(deps, post, cls, now, target?.incidentId ?? null);
+      const row = newIncident(rowDeps, post, cls, now, target?.incidentId ?? null);
       const incidentId = await nextId();
       decisions.push({ type: 'incident', post, cls, incidentId, row });
       decided.set(key(post.channel, post.externalId), { incidentId, status: 'new', topic: row.values.topic });
@@ -125,6 +126,18 @@ export async function decideBatch(deps: ProcessDeps, batch: PostRow[], nextId: I
     }
   }
   return { decisions, failed, now };
+}
+
+/** A batch's incidents share one `now`, so a deadline (a calendar walk) is computed once per SLA length. */
+function batchMemos(deps: ProcessDeps): ProcessDeps {
+  const deadlines = new Map<string, Date>();
+  const deadline = (from: Date, hours: number) => {
+    const key = `${from.getTime()}:${hours}`;
+    let at = deadlines.get(key);
+    if (!at) deadlines.set(key, (at = deps.deadline(from, hours)));
+    return new Date(at);
+  };
+  return { ...deps, deadline };
 }
 
 async function mergeTarget(deps: ProcessDeps, post: PostRow, cls: Classification, now: Date, refOf: (c: string, e: string | null) => Ref | undefined) {

@@ -10,9 +10,15 @@ import type { Db } from '../db/client.js';
  * and networks do send them.
  */
 export function jsonRows(rows: readonly unknown[]): SQL {
-  const json = JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? cleanString(value) : value));
+  // JSON.stringify escapes exactly what needs cleaning (NUL as \u0000, a lone surrogate as \udXXX):
+  // when neither shows, the text is clean and the replacer's per-string pass is skipped.
+  const plain = JSON.stringify(rows);
+  const json = NEEDS_CLEANING.test(plain) ? JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? cleanString(value) : value)) : plain;
   return sql`${json}::jsonb`;
 }
+
+/** In JSON text: an escaped NUL or an escaped (hence lone) surrogate; a false alarm only costs the slow path. */
+const NEEDS_CLEANING = /\\u0000|\\ud[89a-f]/i;
 
 /** A lone UTF-16 surrogate becomes the JSON escape "\ud800", which jsonb refuses. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { incidents, posts } from '../db/schema.js';
 import { isOpen, type Status } from '../domain/status.js';
 import type { Gazetteer } from '../routing/territory.js';
-import { fingerprint } from './dedupe.js';
+import { fingerprint, type Fingerprint } from './dedupe.js';
 import { createDedupeMemory, WATCHED } from './dedupe-candidates.js';
 
 export interface DedupeMatch {
@@ -25,9 +25,13 @@ const LOAD_PAGE = 2000;
 export function createDedupeIndex(db: Db, gazetteer: Gazetteer, opts: { windowHours: number; threshold: number }) {
   const windowMs = opts.windowHours * 3_600_000;
   const memory = createDedupeMemory({ threshold: opts.threshold, windowMs });
-  const print = (text: string) => {
+  // A new incident's text is printed by find and again by add: the last one is kept.
+  let last: { text: string; fp: Fingerprint } | null = null;
+  const print = (text: string): Fingerprint => {
+    if (last?.text === text) return last.fp;
     const place = gazetteer.find(text);
-    return fingerprint(text, place.street, place.settlement?.name ?? null);
+    last = { text, fp: fingerprint(text, place.street, place.settlement?.name ?? null) };
+    return last.fp;
   };
   let loadedAt = -Infinity;
 
