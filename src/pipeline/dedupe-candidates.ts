@@ -18,6 +18,27 @@ export const LIMITS = { postings: 1500, perAddress: 64, ranked: 128, comparisons
 /** Statuses a new post may be compared with: open ones (merge) and answered/closed ones (repeat). */
 export const WATCHED: readonly Status[] = ['new', 'assigned', 'in_work', 'interim', 'answered', 'closed'];
 
+/** Stem → ordinals of the entries holding it, oldest first. */
+type Postings = Map<string, number[]>;
+
+/**
+ * The place buckets an entry's stems are indexed under: all ('*'), and its place
+ * (street + house, street, settlement, none), so a post naming a place reads only
+ * the postings of entries whose place does not differ from its own (addressesDiffer).
+ */
+function entryBuckets(e: Fingerprint): string[] {
+  if (!e.street) return ['*', e.settlement ? `p\u0001${e.settlement}` : '-'];
+  return ['*', `s\u0001${e.street}\u0001${e.house ?? ''}`, `t\u0001${e.street}`, ...(e.settlement ? [`q\u0001${e.settlement}`] : [])];
+}
+
+/** The buckets holding every entry a post with this place may match (a superset: addressesDiffer still filters). */
+function queryBuckets(fp: Fingerprint): string[] {
+  const near = ['-', ...(fp.settlement ? [`p\u0001${fp.settlement}`] : [])];
+  if (fp.street) return [...(fp.house ? [`s\u0001${fp.street}\u0001${fp.house}`, `s\u0001${fp.street}\u0001`] : [`t\u0001${fp.street}`]), ...near];
+  if (fp.settlement) return [...near, `q\u0001${fp.settlement}`];
+  return ['*'];
+}
+
 /**
  * Incidents in memory with an inverted index (stem → incidents) and address
  * lists (street + house, street + topic), so a new post is compared only with
@@ -34,7 +55,7 @@ export function createDedupeMemory(opts: { threshold: number; windowMs: number }
   // Entries by ordinal; postings hold ordinals, and shared stems are counted in
   // typed arrays stamped per search, so a search allocates almost nothing.
   let entries: DedupeEntry[] = [];
-  const postings = new Map<string, number[]>();
+  const buckets = new Map<string, Postings>();
   const addresses = new Map<string, DedupeEntry[]>();
   let counts = new Uint16Array(1024);
   let stamps = new Uint32Array(1024);
@@ -46,34 +67,50 @@ export function createDedupeMemory(opts: { threshold: number; windowMs: number }
     else m.set(key, [v]);
   };
 
-  /** Stems to probe, rarest first, and how many texts rules need in common at least. */
-  function probeStems(fp: Fingerprint): { probe: string[]; need: number } {
+  /** Stems to probe (their postings in the query's buckets), rarest first, by the pigeonhole bound. */
+  function probeStems(fp: Fingerprint): Array<{ lists: number[][]; n: number }> {
     const size = fp.stems.size;
     const need = Math.max(1, Math.min(4, Math.ceil(opts.threshold * size - 1e-9)));
-    const present = [...fp.stems].filter((s) => postings.has(s));
-    present.sort((a, b) => postings.get(a)!.length - postings.get(b)!.length);
+    const read = queryBuckets(fp).map((k) => buckets.get(k)).filter((b): b is Postings => b !== undefined);
+    const present: Array<{ lists: number[][]; n: number }> = [];
+    for (const s of fp.stems) {
+      const lists: number[][] = [];
+      let n = 0;
+      for (const b of read) {
+        const l = b.get(s);
+        if (l) lists.push(l), (n += l.length);
+      }
+      if (n) present.push({ lists, n });
+    }
+    present.sort((a, b) => a.n - b.n);
     // Stems no incident has cannot be shared, so they count toward the pigeonhole too.
-    const k = Math.max(0, size - need + 1 - (size - present.length));
-    return { probe: present.slice(0, k), need };
+    present.length = Math.max(0, size - need + 1 - (size - present.length));
+    return present;
   }
 
-  /** Incidents sharing enough probed stems to possibly match; newest postings first. */
+  /** Counts one shared stem for each ordinal. */
+  function tally(ordinals: readonly number[], touched: number[]): void {
+    for (const o of ordinals) {
+      if (stamps[o] === epoch) counts[o]!++;
+      else (stamps[o] = epoch), (counts[o] = 1), touched.push(o);
+    }
+  }
+
+  /** Incidents sharing enough probed stems to possibly match; newest postings first when the budget runs out. */
   function textCandidates(fp: Fingerprint, out: Set<DedupeEntry>): void {
-    const { probe } = probeStems(fp);
+    const probe = probeStems(fp);
     if (++epoch === 0xffffffff) (stamps.fill(0), (epoch = 1));
     const touched: number[] = [];
     let budget = LIMITS.postings;
     let complete = 0;
-    for (const stem of probe) {
-      const list = postings.get(stem)!;
-      const from = Math.max(0, list.length - budget);
-      for (let i = list.length - 1; i >= from; i--) {
-        const o = list[i]!;
-        if (stamps[o] === epoch) counts[o]!++;
-        else (stamps[o] = epoch), (counts[o] = 1), touched.push(o);
+    for (const { lists, n } of probe) {
+      if (n <= budget) {
+        for (const l of lists) tally(l, touched);
+        complete++;
+      } else {
+        tally(lists.map((l) => l.slice(-budget)).flat().sort((a, b) => b - a).slice(0, budget), touched);
       }
-      budget -= list.length - from;
-      if (from === 0) complete++;
+      budget -= Math.min(n, budget);
       if (budget <= 0) break;
     }
     // A candidate can share at most what we saw plus every stem whose postings we did not read fully;
@@ -120,14 +157,18 @@ export function createDedupeMemory(opts: { threshold: number; windowMs: number }
         st.set(stamps);
         stamps = st;
       }
-      for (const s of e.stems) push(postings, s, ord);
+      for (const key of entryBuckets(e)) {
+        let b = buckets.get(key);
+        if (!b) buckets.set(key, (b = new Map()));
+        for (const s of e.stems) push(b, s, ord);
+      }
       if (e.street && e.house) push(addresses, `h\u0001${e.street}\u0001${e.house}`, e);
       if (e.street && e.topic) push(addresses, `t\u0001${e.street}\u0001${e.topic}`, e);
       if (e.street && e.topic && !e.house) push(addresses, `n\u0001${e.street}\u0001${e.topic}`, e);
     },
     clear(): void {
       entries = [];
-      postings.clear();
+      buckets.clear();
       addresses.clear();
     },
     get size(): number {
