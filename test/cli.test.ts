@@ -104,7 +104,8 @@ describe('otklik CLI', () => {
     const sources = await cli(['sources'], env);
     expect(sources.out[0]).toBe('время — Europe/Moscow');
     expect(sources.out[1]).toMatch(/file:jsonl {2}Тест {2}работает {2}опрос \d\d\.\d\d\.\d{4} \d\d:\d\d {2}публикаций 2$/);
-    const today = new Date().toISOString().slice(0, 10);
+    // The installation's day (Moscow), not UTC's: after 21:00 UTC the post was detected "tomorrow".
+    const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Moscow' }).format(new Date());
     const report = await cli(['report', '--from', '2020-01-01', '--to', today, '--format', 'json'], env);
     expect(JSON.parse(report.out[0]!)).toMatchObject({ incidents: 1, thanks: 1 });
   });
