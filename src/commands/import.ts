@@ -6,10 +6,13 @@ import { importImFile } from '../reports/history/import.js';
 
 /** Rows after which a progress bar is worth showing (on a terminal). */
 const BAR_FROM = 2000;
+/** sysexits.h EX_DATAERR: the good rows are in, but some rows were rejected (each named). */
+export const EXIT_ROWS_REJECTED = 65;
 
 /**
  * `otklik import --format im FILE`: history from an «Инцидент Менеджмент» export (XLSX or CSV).
  * Prints a summary and every rejected row with its reason; importing again adds nothing.
+ * Exits 65 when any row was rejected, so a script sees a partial import.
  */
 export const importCommand: AppCommand = async (deps, input) => {
   const file = input.args[0];
@@ -34,5 +37,5 @@ export const importCommand: AppCommand = async (deps, input) => {
   if (started) bar!.stop();
   deps.out(`импорт: строк ${summary.rows}; добавлено ${summary.imported}; уже были ${summary.existing}; отклонено ${summary.rejected.length}`);
   for (const r of summary.rejected) deps.out(`  строка ${r.line}: ${r.reason}`);
-  return 0;
+  return summary.rejected.length ? EXIT_ROWS_REJECTED : 0;
 };
