@@ -16,6 +16,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { OPEN_STATUSES } from '../domain/status.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -166,7 +167,8 @@ export const incidents = pgTable(
     index('incidents_department_detected').on(t.departmentCode, t.detectedAt),
     index('incidents_group_detected').on(t.topicGroup, t.detectedAt),
     // "Open and past the deadline now", whatever the detection date.
-    index('incidents_open_deadline').on(t.deadlineAt).where(sql`status in ('new', 'assigned', 'in_work', 'interim', 'ready')`),
+    // (The status list is OPEN_STATUSES, one source of truth; changing it needs a migration.)
+    index('incidents_open_deadline').on(t.deadlineAt).where(sql.raw(`status in (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`)),
     uniqueIndex('incidents_external_number').on(t.externalNumber),
     // Answered incidents whose working minutes the reports have not cached yet.
     index('incidents_work_min_missing').on(t.detectedAt).where(sql`first_response_at is not null and first_response_work_min is null`),

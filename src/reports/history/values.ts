@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Status } from '../../domain/status.js';
+import { STATUSES, type Status } from '../../domain/status.js';
 import type { Outcome } from '../outcomes.js';
 
 /** A cell as read from XLSX (Date, number, string) or CSV (string). */
@@ -44,6 +44,7 @@ const STATUS_WORDS: Array<[RegExp, Status]> = [
   [/не инцидент|отклон/, 'rejected'],
   [/компетенц|перенаправ|переадрес/, 'redirected'],
   [/промежут/, 'interim'],
+  [/готов|не опубликова|ожида\S* публикац/, 'ready'],
   [/закрыт|выполнен|решен|завершен/, 'closed'],
   [/ответ|отвечен/, 'answered'],
   [/работ/, 'in_work'],
@@ -54,7 +55,7 @@ const STATUS_WORDS: Array<[RegExp, Status]> = [
 /** Status name of the incumbent system (or ours in Russian or English), or null when unknown. */
 export function parseStatus(v: RawCell): Status | null {
   const s = String(v ?? '').toLowerCase().replace(/ё/g, 'е').trim();
-  return STATUS_WORDS.find(([re]) => re.test(s))?.[1] ?? (/^(new|assigned|in_work|interim|answered|closed|rejected|redirected|duplicate)$/.test(s) ? (s as Status) : null);
+  return STATUS_WORDS.find(([re]) => re.test(s))?.[1] ?? ((STATUSES as readonly string[]).includes(s) ? (s as Status) : null);
 }
 
 const OUTCOME_WORDS: Array<[RegExp, Outcome]> = [
