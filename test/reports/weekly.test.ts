@@ -76,10 +76,20 @@ describe('weekly report', () => {
     expect(keys).toEqual(['weekly_report:2026-11-16', 'weekly_report:2026-11-16']);
     await sendWeeklyReport(apps[1]!); // a restart running the job again
     const log = createLogger({ level: 'silent' });
-    // One drainer: the once-only key is what this test is about. (Two drainers sharing one
-    // ManualClock race: a drainer that waits out a rate limit jumps the shared clock past the
-    // other's claim, which then expires mid-send — a simulated-time artifact for the sender's tests.)
-    await createOutboxSender({ db: h.db, telegram: new Telegram(TOKEN, { apiRoot: fake.apiRoot }), clock, log, instance: 'a' }).drainAll();
+    // Both instances drain the outbox at the same time, round by round: each round both claim
+    // and send concurrently, then the simulated clock moves 1 s. (Not drainAll() per sender: a
+    // drainer that finds the other's claim sleeps until it expires, which on a manual clock is
+    // instant — the claim "expires" while the other's send is still in flight and the row is
+    // settled as interrupted. In real time a 60 s claim outlives a send; see src/bot/sender.ts.)
+    const senders = ['a', 'b'].map((instance) => createOutboxSender({ db: h.db, telegram: new Telegram(TOKEN, { apiRoot: fake.apiRoot }), clock, log, instance }));
+    const sentBy = { a: 0, b: 0 };
+    for (let round = 0; round < 120; round++) {
+      const results = await Promise.all(senders.map((s) => s.drainOnce()));
+      results.forEach((r, i) => (sentBy[i ? 'b' : 'a'] += r.sent));
+      if (results.every((r) => r.nextAt === null)) break;
+      clock.advance(1000);
+    }
+    expect(sentBy.a + sentBy.b).toBe(2); // the text and the chart, once, by whichever instance claimed each
     const got = fake.messages(MANAGERS);
     expect(got.filter((m) => m.text !== undefined)).toHaveLength(1);
     expect(got.filter((m) => m.photo)).toHaveLength(1);
