@@ -417,6 +417,12 @@ export const incidentExecutors = pgTable(
       .references(() => incidents.id),
     /** A department code when it matches one, else the name as given. */
     department: text('department').notNull(),
+    /**
+     * The incident's detection time, copied by the database (triggers on insert here and on
+     * a change in incidents), so a report finds a period's co-executors by an index range
+     * instead of joining every incident of the period.
+     */
+    detectedAt: ts('detected_at'),
   },
-  (t) => [primaryKey({ columns: [t.incidentId, t.department] })],
+  (t) => [primaryKey({ columns: [t.incidentId, t.department] }), index('incident_executors_detected').on(t.detectedAt)],
 );

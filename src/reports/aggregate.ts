@@ -41,7 +41,17 @@ export interface WindowCount {
 export type AnswerTimes = Pick<Figures, 'medianMin' | 'meanMin' | 'medianWorkMin' | 'meanWorkMin'>;
 
 const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
-export const inWindow = (w: Window) => sql`i.detected_at >= ${at(w.from)} and i.detected_at < ${at(w.to)}`;
+/**
+ * Co-executor rows `e` with their incident `i`: the rows by their copy of the detection time,
+ * each incident by its primary key. (A plain join makes the planner scan every incident of the
+ * period — or of the table — to meet a few thousand co-executor rows; OFFSET 0 keeps the
+ * lookup per row.)
+ */
+export const EXECUTORS = sql.raw(`incident_executors e cross join lateral (select * from incidents i where i.id = e.incident_id offset 0) i`);
+
+/** Incidents `i` detected in the window; with `executors`, co-executor rows `e` of such incidents (by their copy of the detection time, an index range). */
+export const inWindow = (w: Window, executors = false) =>
+  executors ? sql`e.detected_at >= ${at(w.from)} and e.detected_at < ${at(w.to)}` : sql`i.detected_at >= ${at(w.from)} and i.detected_at < ${at(w.to)}`;
 const KEYS = Object.keys(FIGURES) as FigureKey[];
 const COUNTS = [...KEYS, 'merged'] as const;
 
@@ -107,7 +117,7 @@ async function byCoExecutor(db: Db, w: Window, asOf: Date): Promise<GroupFigures
   const found = await bigRows<Record<string, unknown>>(
     db,
     sql`select e.department as dept, ${countAggregates(asOf)}
-        from incident_executors e join incidents i on i.id = e.incident_id where ${inWindow(w)} group by 1`,
+        from ${EXECUTORS} where ${inWindow(w, true)} group by 1`,
   );
   return found.map((r) => ({ dim: 'department' as const, key: (r.dept as string | null) ?? '', group: null, ...countsOf(r), ...NO_TIMES }));
 }
@@ -119,7 +129,7 @@ async function byCoExecutor(db: Db, w: Window, asOf: Date): Promise<GroupFigures
  * medians need stay small.
  */
 async function answerTimes(db: Db, w: Window, asOf: Date): Promise<Map<string | null, AnswerTimes>> {
-  const answered = sql`${inWindow(w)} and ${FIGURES.answered.where(asOf)}`;
+  const answered = FIGURES.answered.where(asOf);
   const cols = sql.raw(`extract(epoch from i.first_response_at - i.detected_at)::float8 / 60 as cal, i.first_response_work_min as work`);
   const aggs = sql.raw(
     `percentile_cont(0.5) within group (order by a.cal) as "calMedian", avg(a.cal) as "calMean", percentile_cont(0.5) within group (order by a.work) as "workMedian", avg(a.work) as "workMean"`,
@@ -127,9 +137,9 @@ async function answerTimes(db: Db, w: Window, asOf: Date): Promise<Map<string | 
   const found = await bigRows<Record<string, unknown>>(
     db,
     sql`with a as materialized (
-        select i.department_code as dept, true as main, ${cols} from incidents i where ${answered}
+        select i.department_code as dept, true as main, ${cols} from incidents i where ${inWindow(w)} and ${answered}
         union all
-        select e.department, false, ${cols} from incident_executors e join incidents i on i.id = e.incident_id where ${answered})
+        select e.department, false, ${cols} from ${EXECUTORS} where ${inWindow(w, true)} and ${answered})
       select 0 as g_all, a.dept, ${aggs} from a group by a.dept
       union all
       select 1, null, ${aggs} from a where a.main`,

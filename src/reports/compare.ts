@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { inWindow, type Window, type WindowCount } from './aggregate.js';
+import { EXECUTORS, inWindow, type Window, type WindowCount } from './aggregate.js';
 import { COUNTED } from './figures.js';
 import { dimOf, keyOf, quarterOf } from './grain.js';
 import { OUTCOME_SQL } from './outcomes.js';
@@ -19,8 +19,8 @@ export async function countsByGroup(db: Db, windows: Record<string, Window>, zon
   const unique = [...new Map(Object.values(windows).map((x) => [keyOfWindow(x), x])).values()];
   if (!unique.length) return [];
   // One index range scan per window (windows may overlap: an incident counts in each).
-  const each = (cols: SQL, from: SQL) =>
-    sql.join(unique.map((x, n) => sql`select ${n}::int as win, ${cols} from ${from} where ${inWindow(x)} and ${COUNTED}`), sql` union all `);
+  const each = (cols: SQL, from: SQL, executors = false) =>
+    sql.join(unique.map((x, n) => sql`select ${n}::int as win, ${cols} from ${from} where ${inWindow(x, executors)} and ${COUNTED}`), sql` union all `);
   const [found, executors] = await Promise.all([
     bigRows<Record<string, unknown>>(
       db,
@@ -36,7 +36,7 @@ export async function countsByGroup(db: Db, windows: Record<string, Window>, zon
     bigRows<Record<string, unknown>>(
       db,
       sql`select x.win, 0 as g_dept, x.dept, count(*)::int as n
-          from (${each(sql`e.department as dept`, sql`incident_executors e join incidents i on i.id = e.incident_id`)}) x group by 1, 3`,
+          from (${each(sql`e.department as dept`, EXECUTORS, true)}) x group by 1, 3`,
     ),
   ]);
   const out: WindowCount[] = [];

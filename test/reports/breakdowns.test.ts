@@ -150,4 +150,16 @@ describe('report breakdowns (SQL roll-ups) equal the straightforward computation
     const [again] = await h.db.select().from(incidents).where(sql`id = ${one.id}`);
     expect(again!.firstResponseWorkMin).toBeCloseTo(app.calendar.workingMsBetween(one.detectedAt, moved) / 60_000, 6);
   });
+
+  it("co-executor rows carry their incident's detection time, kept by the database", async () => {
+    const rows = await h.db.select().from(incidentExecutors);
+    const det = new Map(all.map((r) => [r.id, r.detectedAt.getTime()]));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const e of rows) expect(e.detectedAt?.getTime()).toBe(det.get(e.incidentId));
+    const id = rows[0]!.incidentId;
+    const moved = new Date(det.get(id)! + 3 * H);
+    await h.db.execute(sql`update incidents set detected_at = ${moved.toISOString()}::timestamptz where id = ${id}`);
+    const after = await h.db.select().from(incidentExecutors).where(sql`incident_id = ${id}`);
+    expect(after.map((e) => e.detectedAt?.getTime())).toEqual(after.map(() => moved.getTime()));
+  });
 });
