@@ -13,11 +13,13 @@ export async function startCommand(deps: CommandDeps & { app: App }): Promise<nu
   const { app } = deps;
   // Finish what a previous run left: replies caught mid-send, posts stored but not decided.
   const recovered = await createReplyPublisher({ db: app.db, adapters: app.adapters, clock: app.clock, log: app.log }).recover();
-  if (recovered.resent || recovered.unconfirmed) app.log.warn(recovered, 'replies interrupted by the last stop');
+  if (recovered.resent || recovered.unconfirmed) app.log.warn({ resent: recovered.resent, unconfirmed: recovered.unconfirmed }, 'replies interrupted by the last stop');
   await app.processPending(Number.MAX_SAFE_INTEGER);
   const http = await startOps(app);
   const schedules = startSchedules(app);
   const staff = await startStaffBot(app);
+  // The cards of replies the recovery settled show it now, not at the next press.
+  for (const id of recovered.incidentIds) await app.staffIntake.syncCards?.(id);
   app.log.info({ sources: app.installation.sources.filter((s) => s.enabled).length, db: app.dbHandle.driver, ...(http ? { httpPort: http.port } : {}) }, 'otklik started');
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

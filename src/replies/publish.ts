@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { incidents, posts, replies } from '../db/schema.js';
@@ -15,6 +15,9 @@ import { redactSecretShapes, type Logger } from '../log.js';
  * safe to try again; `unconfirmed` = it may have been posted (a timeout on a
  * channel without idempotency keys): a person must look before anything is re-sent.
  */
+/** First key of the per-incident advisory lock taken while queueing a reply. */
+const REPLY_LOCK = 720_001;
+
 export type ReplyStatus = 'pending' | 'sending' | 'published' | 'failed' | 'unconfirmed';
 
 export interface ReplyPublisherDeps {
@@ -49,13 +52,35 @@ export interface QueueReply {
 export function createReplyPublisher(deps: ReplyPublisherDeps) {
   const { db, clock } = deps;
 
-  async function queue(input: QueueReply): Promise<number> {
+  const queue = (input: QueueReply) => queueIn(db, input);
+
+  async function queueIn(db: Db, input: QueueReply): Promise<number> {
     const postId = input.postId ?? (await db.select({ id: incidents.firstPostId }).from(incidents).where(eq(incidents.id, input.incidentId)))[0]?.id;
     const [row] = await db
       .insert(replies)
       .values({ incidentId: input.incidentId, postId: postId ?? null, text: input.text, isInterim: input.interim ?? false, photos: input.photos ?? [], idempotencyKey: `otklik-${randomUUID()}`, createdBy: input.actor, createdAt: clock.now() })
       .returning({ id: replies.id });
     return row!.id;
+  }
+
+  /**
+   * Queues unless the same answer is already out or on its way (pending, sending, published,
+   * unconfirmed): Telegram delivers a button press again after a crash (its update was never
+   * confirmed), and a second press must not publish a second answer. Same answer = the final
+   * answer, or an interim one with the same text. Returns null when refused.
+   */
+  async function queueOnce(input: QueueReply): Promise<number | null> {
+    return db.transaction(async (tx) => {
+      // Two presses at once (two instances, two people) are serialized per incident.
+      await tx.execute(sql`select pg_advisory_xact_lock(${REPLY_LOCK}::int, ${input.incidentId}::int)`);
+      const open = await tx
+        .select({ id: replies.id })
+        .from(replies)
+        .where(and(eq(replies.incidentId, input.incidentId), eq(replies.isInterim, input.interim ?? false), inArray(replies.status, ['pending', 'sending', 'published', 'unconfirmed']), input.interim ? eq(replies.text, input.text) : undefined))
+        .limit(1);
+      if (open.length) return null;
+      return queueIn(tx as unknown as Db, input);
+    });
   }
 
   /** Claims the reply for sending; null when it is not in a sendable state (someone else has it, or it is done). */
@@ -119,15 +144,16 @@ export function createReplyPublisher(deps: ReplyPublisherDeps) {
 
   return {
     queue,
+    queueOnce,
     publish,
     markPublishedByHand,
     /**
      * After a restart: replies left `sending` by a crash are re-sent where the
      * channel deduplicates by key, and otherwise marked `unconfirmed` for a person.
      */
-    async recover(): Promise<{ resent: number; unconfirmed: number }> {
+    async recover(): Promise<{ resent: number; unconfirmed: number; incidentIds: number[] }> {
       const stuck = await db.select().from(replies).where(eq(replies.status, 'sending')).orderBy(asc(replies.id));
-      const result = { resent: 0, unconfirmed: 0 };
+      const result = { resent: 0, unconfirmed: 0, incidentIds: [...new Set(stuck.map((r) => r.incidentId))] };
       for (const r of stuck) {
         const [post] = r.postId ? await db.select({ channel: posts.channel }).from(posts).where(eq(posts.id, r.postId)) : [];
         const safe = post ? (deps.adapters.get(post.channel as Channel)?.replyRetrySafe ?? false) : false;

@@ -81,7 +81,7 @@ describe('reply publisher: exactly once, crash or timeout', () => {
     const [row] = await h.db.update(replies).set({ status: 'sending' }).where(eq(replies.id, id)).returning();
     // The process died right after the network call went out.
     await adapters.get('vk')!.reply!(vkPost.replyTarget!, ANSWER, row!.idempotencyKey);
-    expect(await publisher.recover()).toEqual({ resent: 1, unconfirmed: 0 });
+    expect(await publisher.recover()).toMatchObject({ resent: 1, unconfirmed: 0 });
     expect(vk.state.created.filter((c) => c.text === ANSWER)).toHaveLength(before + 1);
     const [r] = await h.db.select().from(replies).where(eq(replies.id, id));
     expect(r!.status).toBe('published');
@@ -103,7 +103,7 @@ describe('reply publisher: exactly once, crash or timeout', () => {
     const id = await publisher.queue({ incidentId: inc.id, text: ANSWER, actor: 'user:1' });
     await h.db.update(replies).set({ status: 'sending' }).where(eq(replies.id, id));
     const before = tg.sent(501).length;
-    expect(await publisher.recover()).toEqual({ resent: 0, unconfirmed: 1 });
+    expect(await publisher.recover()).toMatchObject({ resent: 0, unconfirmed: 1 });
     expect(tg.sent(501).length).toBe(before);
   });
 

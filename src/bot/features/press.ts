@@ -11,7 +11,9 @@ export const pressButtons: Record<string, ButtonAction> = {
     async run(c) {
       const [draft] = await c.deps.db.select().from(answerDrafts).where(eq(answerDrafts.incidentId, c.incident.id));
       if (!draft) throw new UserFacingError('черновика ответа нет');
-      const id = await c.deps.publisher.queue({ incidentId: c.incident.id, text: draft.draft, actor: c.actor, photos: draft.photos });
+      const id = await c.deps.publisher.queueOnce({ incidentId: c.incident.id, text: draft.draft, actor: c.actor, photos: draft.photos });
+      // A second press, or the same press delivered again after a crash: never a second answer.
+      if (id === null) throw new UserFacingError('ответ уже опубликован или отправляется');
       const status = await c.deps.publisher.publish(id);
       return status === 'published' ? 'Ответ опубликован' : status === 'unconfirmed' ? 'Не удалось подтвердить публикацию: проверьте' : 'Ответ не опубликован: см. карточку';
     },

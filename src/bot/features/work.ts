@@ -35,7 +35,9 @@ export const workPrompts: Record<string, PromptAction> = {
     async run(c) {
       // The interim answer is public: it goes out through the publisher, which stops the first clock.
       if (c.incident.status === 'assigned') await moveTo(c, 'in_work');
-      const id = await c.deps.publisher.queue({ incidentId: c.incident.id, text: c.text, interim: true, actor: c.actor });
+      const id = await c.deps.publisher.queueOnce({ incidentId: c.incident.id, text: c.text, interim: true, actor: c.actor });
+      // The same message delivered again after a crash: published once.
+      if (id === null) return 'Этот промежуточный ответ уже опубликован';
       const status = await c.deps.publisher.publish(id);
       return status === 'published' ? 'Промежуточный ответ опубликован' : 'Промежуточный ответ не подтверждён: см. пресс-службу';
     },
