@@ -8,6 +8,7 @@ import { computeDeadline } from '../sla/deadline.js';
 import { createStaffBot, type StaffBot } from './bot.js';
 import { syncCards, syncNewIncidents } from './card-sync.js';
 import type { BotDeps } from './deps.js';
+import { createDegradedMode } from './degraded.js';
 import { createDraftWriter } from './draft.js';
 import { sendSetAsideDigest } from './set-aside.js';
 import { createOutboxSender, type OutboxSender } from './sender.js';
@@ -99,6 +100,7 @@ export async function startStaffBot(app: App): Promise<{ stop(): Promise<void> }
   const unsure = await app.db.selectDistinct({ id: replies.incidentId }).from(replies).where(eq(replies.status, 'unconfirmed'));
   for (const r of unsure) await syncCards(rt.deps, r.id);
   if (!(await staffSourceIds(app)).length) app.log.warn('staff bot: no `channel: telegram, kind: bot` source is configured, so the bot reads no updates (buttons and commands will not work)');
+  const degraded = createDegradedMode({ db: app.db, telegram: new Telegram(token, app.env.TELEGRAM_API_ROOT ? { apiRoot: app.env.TELEGRAM_API_ROOT } : {}), log: app.log.child({ part: 'bot' }), sleep: (ms, signal) => app.clock.sleep(ms, signal) });
   const intake = (async () => {
     while (!abort.signal.aborted) {
       try {
@@ -106,6 +108,8 @@ export async function startStaffBot(app: App): Promise<{ stop(): Promise<void> }
         if (pause) await app.clock.sleep(pause, abort.signal).catch(() => undefined);
       } catch (err) {
         app.log.error({ err }, 'staff bot intake round failed');
+        // A database outage: users get «временно недоступна» instead of silence until it is back.
+        await degraded.whileDatabaseDown(abort.signal);
         await app.clock.sleep(5_000, abort.signal).catch(() => undefined);
       }
     }

@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { DateTime } from 'luxon';
 import type { App } from '../app/app.js';
 import { retrain } from '../classify/labels.js';
+import { describeError } from '../cli/errors.js';
 import { sendWeeklyReport } from '../reports/weekly-job.js';
 import { markOverdue } from './overdue.js';
 import { runDeadlineAlerts, runMorningDigest, type DeadlineJobDeps } from './deadline-alerts.js';
@@ -81,7 +82,7 @@ export function startSchedules(app: App, extra: Record<string, { cron: string; r
           app.log.info({ job: name, ms: Date.now() - started, ...fields, next }, `${msg}; следующий запуск ${next}`);
         } catch (err) {
           outcome = 'error';
-          app.log.error({ err, job: name, next: localTime(task.getNextRun(), tz) }, `задание ${name} не выполнено: ${(err as Error).message}`);
+          app.log.error({ err, job: name, next: localTime(task.getNextRun(), tz) }, `задание ${name} не выполнено: ${describeError(err).line}`);
         } finally {
           running = false;
           app.events?.emit('job', { job: name, outcome, seconds: (Date.now() - started) / 1000 });
