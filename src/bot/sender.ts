@@ -4,10 +4,15 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { cards, outbox } from '../db/schema.js';
 import { redactSecretShapes, type Logger } from '../log.js';
+import { databaseAnswers } from './degraded.js';
 import { settleInterrupted } from './outbox-recovery.js';
 import { createSendLimits, type SendLimits } from './send-limits.js';
 
 type Row = typeof outbox.$inferSelect;
+
+/** How long a send's outcome is kept in memory while the database is down (then the claim's expiry settles it). */
+const SETTLE_PATIENCE_MS = 300_000;
+const SETTLE_RETRY_MS = 2_000;
 
 export interface OutboxSenderDeps {
   db: Db;
@@ -136,10 +141,26 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
 
   async function deliver(row: Row): Promise<'sent' | 'deferred' | 'failed'> {
     limits.record(row.chatId, clock.now().getTime());
+    let outcome: { messageId: number } | { error: unknown };
     try {
-      return await settle(row, { messageId: (await call(row)) ?? 0 });
+      outcome = { messageId: (await call(row)) ?? 0 };
     } catch (error) {
-      return settle(row, { error });
+      outcome = { error };
+    }
+    // Telegram's answer must be recorded as it was: a database error while recording a sent
+    // message is not a send error (that would send it again). Wait for the database instead.
+    return settleSurely(row, outcome);
+  }
+
+  async function settleSurely(row: Row, outcome: { messageId: number } | { error: unknown }): Promise<'sent' | 'deferred' | 'failed'> {
+    for (let waited = 0; ; waited += SETTLE_RETRY_MS) {
+      try {
+        return await settle(row, outcome);
+      } catch (err) {
+        if (waited >= SETTLE_PATIENCE_MS || (await databaseAnswers(db))) throw err;
+        if (waited === 0) deps.log.warn({ outboxId: row.id, sent: 'messageId' in outcome }, 'outbox: the database is unreachable; keeping Telegram\'s answer until it is back');
+        await new Promise((r) => setTimeout(r, SETTLE_RETRY_MS));
+      }
     }
   }
 

@@ -1,16 +1,18 @@
 /**
  * A database outage under a running `otklik start`: the test owns a throwaway Postgres cluster,
- * stops it for 30 s mid-run and starts it again. During the outage a VK complaint arrives, a
- * moderator sends a command, and a card waits in the outbox (Telegram had answered 429 just
- * before). Checked: the process stays up (no crash loop), /healthz says 503 while the database is
- * down and 200 after, the moderator's command and button press get a short Russian «временно
- * недоступна» answer instead of silence, and after the restart the pollers resume (no source left
- * broken), the waiting card and the new complaint's card are sent once each, and the command and
- * the press are carried out (their updates were only peeked at, never confirmed).
+ * stops it for 30 s mid-run and starts it again. When it stops, a card is in flight (Telegram
+ * delivers it and answers 10 s late, during the outage) and another waits behind it in the outbox;
+ * during the outage a VK complaint arrives and a moderator sends a command and presses a button.
+ * Checked: the process stays up (no crash loop), failed job runs log one line, /healthz says 503
+ * while the database is down and 200 after, the command and the press get a short Russian
+ * «временно недоступна» answer instead of silence; after the restart the pollers resume (no source
+ * left broken), the late answer is recorded (no second send, no "may be lost" notice), the waiting
+ * card and the new complaint's card are sent once each, and the command and the press are carried
+ * out (their updates were only peeked at, never confirmed).
  * Skips when the Postgres server binaries are absent (CI installs Debian's postgresql).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { incidents, posts, sources, users } from '../../src/db/schema.js';
+import { cards as cardsTable, incidents, outbox, posts, sources, users } from '../../src/db/schema.js';
 import { openDb } from '../../src/db/client.js';
 import { startTelegramFake, type TelegramFake } from '../fakes/telegram-server.js';
 import { startVkFake, type VkFake } from '../fakes/vk-server.js';
@@ -23,7 +25,7 @@ const BOT_TOKEN = '4444:outage-bot-token';
 const GROUP_ID = 51;
 const MODERATORS = '-1001';
 const MODERATOR = { id: 12, first_name: 'Марк', last_name: 'Модеров', is_bot: false };
-const COMPLAINTS = ['На улице Ленина огромная яма на дороге', 'Во дворе дома 5 на Сумской не вывозят мусор', 'На Радищева третий день не горит фонарь'];
+const COMPLAINTS = ['На улице Ленина огромная яма на дороге', 'Во дворе дома 5 на Сумской не вывозят мусор', 'В доме 12 на Дзержинского нет горячей воды', 'На Радищева третий день не горит фонарь'];
 
 let cluster: OwnCluster | undefined;
 let tg: TelegramFake | undefined;
@@ -72,14 +74,19 @@ describe.skipIf(!postgresBinariesPresent())('database outage (a real Postgres st
     await eventually(() => (cardsIn(MODERATORS).length === 1 ? true : undefined), 150_000, 'first card');
     expect(await health(port)).toBe(200);
 
-    // A card Telegram refuses for now (429, retry after 15 s): it waits in the outbox when the database goes.
-    tg.failNext('sendMessage', { code: 429, retryAfter: 15 });
+    // Two complaints at once: Telegram delivers the first card but answers 10 s late (the database
+    // is gone by then: the answer must be recorded once it is back, not sent again nor reported as
+    // lost); the second card waits behind it in the outbox (one message at a time per chat).
+    tg.failNext('sendMessage', { delayMs: 10_000 });
     vk.addPost(GROUP_ID, { text: COMPLAINTS[1]!, from_id: 702 });
-    await eventually(() => (tg!.calls.filter((c) => c.method === 'sendMessage').length >= 2 ? true : undefined), 60_000, 'second card refused with 429');
+    vk.addPost(GROUP_ID, { text: COMPLAINTS[2]!, from_id: 703 });
+    await eventually(() => (tg!.calls.filter((c) => c.method === 'sendMessage').length >= 2 ? true : undefined), 60_000, 'second card in flight');
+    await new Promise((r) => setTimeout(r, 1_500)); // the third card is queued meanwhile
     await cluster!.stop();
     const downAt = Date.now();
+    expect(cardsIn(MODERATORS)).toHaveLength(2);
 
-    vk.addPost(GROUP_ID, { text: COMPLAINTS[2]!, from_id: 703 });
+    vk.addPost(GROUP_ID, { text: COMPLAINTS[3]!, from_id: 704 });
     // A moderator writes /my and presses «Подтвердить» on the first card while the database is down.
     tg.pushUpdate(BOT_TOKEN, { message: { message_id: 900, date: Math.floor(Date.now() / 1000), chat: { id: MODERATOR.id, type: 'private', first_name: 'Марк' }, from: MODERATOR, text: '/my', entities: [{ type: 'bot_command', offset: 0, length: 3 }] } });
     const card1 = cardsIn(MODERATORS)[0]!;
@@ -95,7 +102,7 @@ describe.skipIf(!postgresBinariesPresent())('database outage (a real Postgres st
     expect(proc.child.exitCode).toBeNull();
     await cluster!.start();
 
-    await eventually(() => (cardsIn(MODERATORS).length === 3 ? true : undefined), 120_000, 'the waiting card and the new complaint\'s card after the outage');
+    await eventually(() => (cardsIn(MODERATORS).length === 4 ? true : undefined), 120_000, 'the waiting card and the new complaint\'s card after the outage');
     await eventually(() => (tg!.sent(MODERATOR.id).some((m) => String(m.text).includes('Открытые инциденты') || String(m.text).includes('Открытых инцидентов нет')) ? true : undefined), 60_000, '/my carried out after the outage');
     await eventually(() => (tg!.messages(MODERATORS)[0]!.text!.includes('Назначен') ? true : undefined), 60_000, 'the press made during the outage carried out');
     await eventually(async () => ((await health(port)) === 200 ? true : undefined), 60_000, '/healthz 200 again');
@@ -111,13 +118,17 @@ describe.skipIf(!postgresBinariesPresent())('database outage (a real Postgres st
     expect((await proc.exited).code, proc.stderr.slice(-10).join('\n')).toBe(0);
 
     const cards = cardsIn(MODERATORS);
-    expect(cards).toHaveLength(3);
+    expect(cards).toHaveLength(4);
+    expect(tg.messages(MODERATORS).filter((m) => m.text?.startsWith('⚠️'))).toEqual([]); // no "may not have arrived" notice
     for (const text of COMPLAINTS) expect(cards.filter((c) => c.text!.includes(text.slice(0, 30)))).toHaveLength(1);
     expect(tg.sent(MODERATOR.id).filter((m) => /временно недоступн/.test(String(m.text)))).toHaveLength(1);
     const db = await openDb({ url });
     try {
-      expect(await db.db.select().from(posts)).toHaveLength(3);
-      expect(await db.db.select().from(incidents)).toHaveLength(3);
+      expect(await db.db.select().from(posts)).toHaveLength(4);
+      expect(await db.db.select().from(incidents)).toHaveLength(4);
+      // Every card recorded as sent with its message id (so it can be edited), the late answer included.
+      expect((await db.db.select({ status: outbox.status }).from(outbox)).every((r) => r.status === 'sent')).toBe(true);
+      expect((await db.db.select({ m: cardsTable.messageId }).from(cardsTable)).map((r) => r.m === null)).toEqual([false, false, false, false]);
       const srcs = await db.db.select({ status: sources.status, kind: sources.kind }).from(sources);
       expect(srcs.every((s) => s.status === 'ok'), JSON.stringify(srcs)).toBe(true);
     } finally {
