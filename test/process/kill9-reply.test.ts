@@ -16,7 +16,8 @@ import { parse, stringify } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInvite } from '../../src/bot/invites.js';
 import { incidents, replies } from '../../src/db/schema.js';
-import { BOT_TOKEN, CHATS, GROUP_ID, startBotWorld, VK_GROUP, VK_USER, type BotWorld, type Person } from '../bot/world.js';
+import type { Installation } from '../../src/config/installation.js';
+import { BOT_TOKEN, CHATS, GROUP_ID, startBotWorld, VK_GROUP, VK_USER, worldInstallation, type BotWorld, type Person } from '../bot/world.js';
 import type { FakeMessage } from '../fakes/telegram-server.js';
 import { eventually, spawnOtklik, writeConfig, type OtklikProcess } from '../helpers/otklik-process.js';
 import { processDb, type ProcessDb } from '../helpers/process-db.js';
@@ -27,6 +28,8 @@ const ADMIN: Person = { id: 11, first_name: 'Анна', last_name: 'Админо
 const MODERATOR: Person = { id: 12, first_name: 'Марк', last_name: 'Модеров', is_bot: false };
 const ROADS: Person = { id: 13, first_name: 'Дмитрий', last_name: 'Дорогин', is_bot: false };
 const PRESS: Person = { id: 14, first_name: 'Полина', last_name: 'Прессова', is_bot: false };
+/** A citizens' group the staff bot monitors (the Telegram case). */
+const CITIZENS = '-100777';
 const ANSWER = 'Яму на ул. Ленина заделали 17 ноября, бригада выезжала утром';
 
 const running: OtklikProcess[] = [];
@@ -39,14 +42,16 @@ afterEach(async () => {
 const codeOf = (text: string | undefined) => /start=([\w-]+)/.exec(text ?? '')?.[1] ?? '';
 
 /** Invites, a VK complaint, the moderator confirms, roads take it and answer: the press card waits. Then the in-process app lets go of the database. */
-async function playToPressCard(w: BotWorld): Promise<FakeMessage> {
+async function playToPressCard(w: BotWorld, channel: 'vk' | 'telegram'): Promise<FakeMessage> {
   const first = await createInvite(w.app.db, { role: 'admin', createdBy: 'cli', now: w.clock.now() });
   await w.say(ADMIN, ADMIN.id, `/start ${first.code}`);
   for (const [who, args] of [[MODERATOR, 'moderator'], [ROADS, 'department roads'], [PRESS, 'press']] as const) {
     await w.say(ADMIN, ADMIN.id, `/invite ${args}`);
     await w.say(who, who.id, `/start ${codeOf(w.last(ADMIN.id).text)}`);
   }
-  w.vk.addPost(GROUP_ID, { text: 'На улице Ленина огромная яма на дороге, вчера пробил колесо. Когда отремонтируют?', from_id: 777 });
+  const complaint = 'На улице Ленина огромная яма на дороге, вчера пробил колесо. Когда отремонтируют?';
+  if (channel === 'vk') w.vk.addPost(GROUP_ID, { text: complaint, from_id: 777 });
+  else w.tg.pushUpdate(BOT_TOKEN, { message: { message_id: 55, date: Math.floor(w.clock.now().getTime() / 1000), chat: { id: Number(CITIZENS), type: 'supergroup', title: 'Жители' }, from: { id: 999, is_bot: false, first_name: 'Житель' }, text: complaint } });
   await w.app.poller.pollOnce({ force: true });
   await w.settle();
   expect(await w.press(MODERATOR, w.last(CHATS.moderators), '✅ Подтвердить')).toBe('Назначено отделу');
@@ -63,7 +68,7 @@ async function playToPressCard(w: BotWorld): Promise<FakeMessage> {
 /** The world's installation as a config file for the spawned process. */
 function writeWorldConfig(): { dir: string; path: string } {
   const written = writeConfig({
-    sources: [{ channel: 'vk', kind: 'wall', ref: `-${GROUP_ID}`, interval: 60 }, { channel: 'telegram', kind: 'bot', ref: 'staff', interval: 1, options: { chats: [] } }],
+    sources: [{ channel: 'vk', kind: 'wall', ref: `-${GROUP_ID}`, interval: 60 }, { channel: 'telegram', kind: 'bot', ref: 'staff', interval: 1, options: { chats: [Number(CITIZENS)] } }],
     chats: { moderators: CHATS.moderators, press: CHATS.press, admins: CHATS.admins },
   });
   const config = parse(readFileSync(written.path, 'utf8')) as { departments: Array<{ code: string; chat?: string }> };
@@ -73,6 +78,11 @@ function writeWorldConfig(): { dir: string; path: string } {
   return written;
 }
 
+function worldWithCitizens(): Installation {
+  const base = worldInstallation();
+  return { ...base, sources: base.sources.map((src) => (src.channel === 'telegram' ? { ...src, options: { chats: [Number(CITIZENS)] } } : src)) };
+}
+
 function pressButton(w: BotWorld, who: Person, msg: FakeMessage, label: string): void {
   const markup = msg.replyMarkup as { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> } | undefined;
   const button = markup?.inline_keyboard?.flat().find((b) => b.text.startsWith(label));
@@ -80,51 +90,73 @@ function pressButton(w: BotWorld, who: Person, msg: FakeMessage, label: string):
   w.tg.pushUpdate(BOT_TOKEN, { callback_query: { id: `cq-kill9-${Date.now()}`, from: who, chat_instance: 'ci', data: button.callback_data, message: { message_id: msg.messageId, date: 0, chat: { id: Number(msg.chatId), type: 'supergroup', title: 'Пресс-служба' }, text: msg.text } } });
 }
 
+interface Killed {
+  w: BotWorld;
+  pdb: ProcessDb;
+  env: Record<string, string>;
+}
+
+/** Plays to the press card, starts `otklik start`, presses «Опубликовать» with the request held, SIGKILLs it. */
+async function killDuringPublish(channel: 'vk' | 'telegram', hold: 'before' | 'after', inFlight: (w: BotWorld) => boolean): Promise<Killed> {
+  const { dir, path } = writeWorldConfig();
+  const pdb: ProcessDb = await processDb(dir);
+  cleanups.push(() => pdb.drop());
+  const handle = await pdb.open();
+  const w = await startBotWorld(handle, { installation: worldWithCitizens() });
+  cleanups.push(() => w.close());
+  let card: FakeMessage;
+  try {
+    card = await playToPressCard(w, channel);
+  } finally {
+    await handle.close();
+  }
+  const env = {
+    OTKLIK_CONFIG: path, ...pdb.env, OTKLIK_INSTANCE: `kill9-reply-${channel}-${hold}`,
+    VK_TOKEN: VK_USER, VK_GROUP_TOKEN: VK_GROUP, VK_GROUP_ID: String(GROUP_ID), VK_API_BASE_URL: w.vk.apiBaseUrl,
+    TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_API_ROOT: w.tg.apiRoot, TELEGRAM_LONG_POLL_SEC: '1', OTKLIK_SHUTDOWN_SEC: '10',
+  };
+  const first = spawnOtklik(['start'], env);
+  running.push(first);
+  await first.waitForLog((l) => l.msg === 'staff bot started');
+  if (channel === 'vk') w.vk.failNext('wall.createComment', { hold });
+  else w.tg.failNext('sendMessage', { hold });
+  pressButton(w, PRESS, card, '📤 Опубликовать');
+  await eventually(() => (inFlight(w) ? true : undefined), 90_000, 'the reply in flight');
+  first.kill('SIGKILL');
+  expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+  const atKill = await pdb.open();
+  try {
+    expect((await atKill.db.select({ status: replies.status }).from(replies)).map((r) => r.status)).toEqual(['sending']);
+  } finally {
+    await atKill.close();
+  }
+  return { w, pdb, env };
+}
+
+function restart(env: Record<string, string>): OtklikProcess {
+  const p = spawnOtklik(['start'], env);
+  running.push(p);
+  return p;
+}
+
+async function stop(p: OtklikProcess): Promise<void> {
+  p.kill('SIGTERM');
+  expect((await p.exited).code, p.stderr.slice(-10).join('\n')).toBe(0);
+}
+
 describe('kill -9 during a reply publication (VK: re-sent with the same guid, one comment)', () => {
   for (const hold of ['before', 'after'] as const) {
     const what = hold === 'before' ? 'VK has wall.createComment but has not created the comment' : 'VK created the comment but the answer never reached the process';
     it(`SIGKILL while ${what}: the restart publishes it once (one comment, one published reply, incident answered, card redrawn)`, async () => {
-      const { dir, path } = writeWorldConfig();
-      const pdb: ProcessDb = await processDb(dir);
-      cleanups.push(() => pdb.drop());
-      const handle = await pdb.open();
-      const w = await startBotWorld(handle);
-      cleanups.push(() => w.close());
-      let card: FakeMessage;
-      try {
-        card = await playToPressCard(w);
-      } finally {
-        await handle.close();
-      }
-      const env = {
-        OTKLIK_CONFIG: path, ...pdb.env, OTKLIK_INSTANCE: `kill9-reply-${hold}`,
-        VK_TOKEN: VK_USER, VK_GROUP_TOKEN: VK_GROUP, VK_GROUP_ID: String(GROUP_ID), VK_API_BASE_URL: w.vk.apiBaseUrl,
-        TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_API_ROOT: w.tg.apiRoot, TELEGRAM_LONG_POLL_SEC: '1', OTKLIK_SHUTDOWN_SEC: '10',
-      };
-      const first = spawnOtklik(['start'], env);
-      running.push(first);
-      await first.waitForLog((l) => l.msg === 'staff bot started');
-      w.vk.failNext('wall.createComment', { hold });
-      pressButton(w, PRESS, card, '📤 Опубликовать');
-      await eventually(() => (w.vk.requests.some((r) => r.method === 'wall.createComment') ? true : undefined), 90_000, 'wall.createComment in flight');
-      first.kill('SIGKILL');
-      expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+      const { w, pdb, env } = await killDuringPublish('vk', hold, (x) => x.vk.requests.some((r) => r.method === 'wall.createComment'));
       expect(w.vk.state.created).toHaveLength(hold === 'after' ? 1 : 0);
-      const atKill = await pdb.open();
-      try {
-        expect((await atKill.db.select({ status: replies.status }).from(replies)).map((r) => r.status)).toEqual(['sending']);
-      } finally {
-        await atKill.close();
-      }
 
-      const second = spawnOtklik(['start'], env);
-      running.push(second);
+      const second = restart(env);
       expect(await second.waitForLog((l) => l.msg === 'replies interrupted by the last stop')).toMatchObject({ resent: 1, unconfirmed: 0 });
       await eventually(() => (w.tg.messages(CHATS.press)[0]?.text?.includes('Ответ опубликован') ? true : undefined), 90_000, 'press card redrawn as published');
       // Telegram delivers the press again (its update was never confirmed by the killed process): refused, not a second answer.
       await eventually(() => (w.tg.callbackAnswers.some((a) => a.text === 'Не получилось: ответ уже опубликован или отправляется') ? true : undefined), 60_000, 'the replayed press refused');
-      second.kill('SIGTERM');
-      expect((await second.exited).code, second.stderr.slice(-10).join('\n')).toBe(0);
+      await stop(second);
 
       const created = w.vk.state.created;
       expect(created).toHaveLength(1);
@@ -139,6 +171,44 @@ describe('kill -9 during a reply publication (VK: re-sent with the same guid, on
         expect(rows[0]!.externalId).toMatch(new RegExp(`_c${created[0]!.id}$`));
         const [inc] = await db.db.select().from(incidents);
         expect(inc!.status).toBe('answered');
+      } finally {
+        await db.close();
+      }
+    }, CASE_TIMEOUT_MS);
+  }
+});
+
+describe('kill -9 during a reply publication (Telegram: no idempotency key, so never resent by itself)', () => {
+  const toCitizens = (w: BotWorld) => w.tg.calls.filter((c) => c.method === 'sendMessage' && String(c.payload.chat_id) === CITIZENS);
+  for (const hold of ['before', 'after'] as const) {
+    const what = hold === 'before' ? 'the Bot API has the reply but has not delivered it' : 'the reply was delivered but the answer never reached the process';
+    it(`SIGKILL while ${what}: the restart marks it unconfirmed for the press service and sends nothing${hold === 'before' ? '; «Отправить снова» pressed by a person delivers it once' : ''}`, async () => {
+      const { w, pdb, env } = await killDuringPublish('telegram', hold, (x) => toCitizens(x).length > 0);
+      expect(w.tg.messages(CITIZENS)).toHaveLength(hold === 'after' ? 1 : 0);
+
+      const second = restart(env);
+      expect(await second.waitForLog((l) => l.msg === 'replies interrupted by the last stop')).toMatchObject({ resent: 0, unconfirmed: 1 });
+      const card = await eventually(() => {
+        const c = w.tg.messages(CHATS.press)[0]!;
+        return w.buttons(c).includes('🔁 Отправить снова') ? c : undefined;
+      }, 90_000, 'press card asks a person');
+      expect(w.buttons(card)).toEqual(['🔗 Опубликовано — дать ссылку', '🔁 Отправить снова']);
+      await eventually(() => (w.tg.callbackAnswers.some((a) => a.text === 'Не получилось: ответ уже опубликован или отправляется') ? true : undefined), 60_000, 'the replayed press refused');
+      if (hold === 'before') {
+        pressButton(w, PRESS, card, '🔁 Отправить снова');
+        await eventually(() => (w.tg.messages(CITIZENS).length === 1 ? true : undefined), 60_000, 'the reply sent again by a person\'s decision');
+      }
+      // More intake rounds and sender rounds: nothing else reaches the citizens' chat.
+      const rounds = w.tg.calls.length;
+      await eventually(() => (w.tg.calls.length >= rounds + 3 ? true : undefined), 60_000, 'three more Bot API calls');
+      await stop(second);
+
+      expect(w.tg.messages(CITIZENS)).toHaveLength(1);
+      expect(w.tg.messages(CITIZENS)[0]!.text).toContain('Здравствуйте');
+      const db = await pdb.open();
+      try {
+        const rows = await db.db.select().from(replies);
+        expect(rows.map((r) => r.status)).toEqual([hold === 'before' ? 'published' : 'unconfirmed']);
       } finally {
         await db.close();
       }
