@@ -39,7 +39,8 @@ function line(row: number, id: string | null, text: string, c: Classification | 
 
 function writer(path: string | undefined, out: (l: string) => void): { write(l: string): Promise<void>; close(): Promise<void> } {
   if (!path) return { write: async (l) => out(l), close: async () => {} };
-  const stream: WriteStream = createWriteStream(path);
+  // Citizens' texts (personal data): a new file is readable by its owner only.
+  const stream: WriteStream = createWriteStream(path, { mode: 0o600 });
   return {
     // Wait for the file to drain when its buffer is full: memory stays flat on a big file.
     write: (l) => (stream.write(`${l}\n`) ? Promise.resolve() : new Promise((r) => stream.once('drain', () => r()))),

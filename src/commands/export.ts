@@ -8,6 +8,9 @@ import { departments } from '../db/schema.js';
 import { EXPORT_HEADERS, exportIm } from '../reports/history/export.js';
 import { IM_HEADERS, type ImField } from '../reports/history/columns.js';
 
+/** Exports hold citizens' texts and names (personal data): a new file is readable by its owner only. */
+const OWNER_ONLY = 0o600;
+
 /**
  * `otklik export --format im --from YYYY-MM-DD --to YYYY-MM-DD [--out FILE]`: incidents in the
  * incumbent system's layout — XLSX when FILE ends in .xlsx, else CSV (`;`, UTF-8 with BOM).
@@ -27,11 +30,11 @@ export const exportCommand: AppCommand = async (deps, input) => {
     ws.columns = fields.map((f) => ({ header: IM_HEADERS[f], key: f, width: f === 'text' ? 80 : f === 'executors' ? 40 : 18 }));
     ws.getRow(1).font = { bold: true };
     for (const r of rows) ws.addRow(r);
-    writeFileSync(o.out, Buffer.from(await wb.xlsx.writeBuffer()));
+    writeFileSync(o.out, Buffer.from(await wb.xlsx.writeBuffer()), { mode: OWNER_ONLY });
   } else {
     const csv = `\uFEFF${stringify([EXPORT_HEADERS, ...rows.map((r) => fields.map((f) => r[f]))], { delimiter: ';' })}`;
     if (!o.out) return deps.out(csv.trimEnd()), 0;
-    writeFileSync(o.out, csv);
+    writeFileSync(o.out, csv, { mode: OWNER_ONLY });
   }
   deps.out(`экспорт: ${rows.length} инцидентов → ${o.out}`);
   return 0;
