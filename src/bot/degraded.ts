@@ -29,11 +29,11 @@ export async function databaseAnswers(db: Db, ms = 3_000): Promise<boolean> {
  * While the database is unreachable the staff bot can do nothing, but it must not be silent.
  * It peeks at the waiting updates — getUpdates without an offset confirms none, so all of them
  * are handled normally once the database is back (from the stored cursor) — and answers each
- * command, private message and button press once, straight through the Bot API (the outbox
- * lives in the database): the system is temporarily unavailable, the action is not lost.
- * Posts in monitored chats get no answer.
+ * private message, command in a staff chat and button press once, straight through the Bot API
+ * (the outbox lives in the database): the system is temporarily unavailable, the action is not
+ * lost. Posts in monitored (citizens') chats get no answer.
  */
-export function createDegradedMode(deps: { db: Db; telegram: Telegram; log: Logger; sleep: (ms: number, signal: AbortSignal) => Promise<void> }) {
+export function createDegradedMode(deps: { db: Db; telegram: Telegram; log: Logger; sleep: (ms: number, signal: AbortSignal) => Promise<void>; staffChats: ReadonlySet<string> }) {
   const answered = new Set<number>();
 
   async function answer(u: PeekedUpdate): Promise<void> {
@@ -42,7 +42,8 @@ export function createDegradedMode(deps: { db: Db; telegram: Telegram; log: Logg
       return;
     }
     const m = u.message;
-    if (!m || !(m.chat.type === 'private' || m.text?.startsWith('/'))) return;
+    // Staff write in private chats and in the workflow's chats; citizens' groups get no answer.
+    if (!m || !(m.chat.type === 'private' || (m.text?.startsWith('/') && deps.staffChats.has(String(m.chat.id))))) return;
     await deps.telegram.callApi('sendMessage', { chat_id: m.chat.id, text: DEGRADED_MESSAGE, reply_parameters: { message_id: m.message_id, allow_sending_without_reply: true } } as never);
   }
 

@@ -73,6 +73,12 @@ export async function createStaffRuntime(app: App, opts: { token: string; apiRoo
   };
 }
 
+/** The workflow's chats (moderators, press, managers, admins, departments). */
+function staffChatsOf(app: App): Set<string> {
+  const chats = [...Object.values(app.installation.chats), ...app.installation.departments.map((d) => d.chat)];
+  return new Set(chats.filter((c) => c !== undefined && c !== null && String(c) !== '').map(String));
+}
+
 async function staffSourceIds(app: App): Promise<number[]> {
   const rows = await app.db.select({ id: sources.id }).from(sources).where(and(eq(sources.channel, 'telegram'), eq(sources.kind, 'bot'), eq(sources.enabled, true)));
   return rows.map((r) => r.id);
@@ -100,7 +106,7 @@ export async function startStaffBot(app: App): Promise<{ stop(): Promise<void> }
   const unsure = await app.db.selectDistinct({ id: replies.incidentId }).from(replies).where(eq(replies.status, 'unconfirmed'));
   for (const r of unsure) await syncCards(rt.deps, r.id);
   if (!(await staffSourceIds(app)).length) app.log.warn('staff bot: no `channel: telegram, kind: bot` source is configured, so the bot reads no updates (buttons and commands will not work)');
-  const degraded = createDegradedMode({ db: app.db, telegram: new Telegram(token, app.env.TELEGRAM_API_ROOT ? { apiRoot: app.env.TELEGRAM_API_ROOT } : {}), log: app.log.child({ part: 'bot' }), sleep: (ms, signal) => app.clock.sleep(ms, signal) });
+  const degraded = createDegradedMode({ db: app.db, telegram: new Telegram(token, app.env.TELEGRAM_API_ROOT ? { apiRoot: app.env.TELEGRAM_API_ROOT } : {}), log: app.log.child({ part: 'bot' }), sleep: (ms, signal) => app.clock.sleep(ms, signal), staffChats: staffChatsOf(app) });
   const intake = (async () => {
     while (!abort.signal.aborted) {
       try {
