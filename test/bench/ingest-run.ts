@@ -20,6 +20,8 @@ export interface PhaseResult {
   nodeCpuS: number;
   pgCpuS: number | null;
   peakRssMb: number;
+  /** process.memoryUsage() at the peak (MB): JS heap, and external (PGlite's WebAssembly memory). */
+  atPeak?: { heapTotal: number; heapUsed: number; external: number };
   incidents?: number;
   merged?: number;
 }
@@ -55,7 +57,7 @@ async function measure(db: BenchDb, n: number, body: () => Promise<Partial<Phase
   const wallS = (performance.now() - t0) / 1000;
   const used = cpu();
   rss.stop();
-  return { n, wallS, nodeCpuS: used.node, pgCpuS: used.pg, peakRssMb: rss.peakMb(), ...extra };
+  return { n, wallS, nodeCpuS: used.node, pgCpuS: used.pg, peakRssMb: rss.peakMb(), atPeak: rss.atPeakMb(), ...extra };
 }
 
 /** `otklik poll --once` until drained, in process: every post fetched, stored and decided. */
@@ -134,6 +136,7 @@ export async function runScenario(s: Scenario): Promise<{ db: string; phases: Re
   if (s.kind === 'ingest') {
     const a = await openBenchDb(s.url, s.dirs?.[0]);
     const pipeline = await pipelinePhase(a, s.n).finally(() => a.close());
+    globalThis.gc?.();
     const b = await openBenchDb(s.url, s.dirs?.[1]);
     const raw = await rawPhase(b, s.n).finally(() => b.close());
     return { db: a.label, phases: { pipeline, raw } };

@@ -11,12 +11,18 @@ import { openDb, type DbHandle } from '../../src/db/client.js';
 /** Peak resident set size, sampled every 25 ms while a phase runs. */
 export function rssSampler() {
   let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
+  let atPeak = process.memoryUsage();
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    if (m.rss > peak) (peak = m.rss), (atPeak = m);
+  }, 25);
   timer.unref();
   return {
     reset: () => (peak = process.memoryUsage().rss),
     peakMb: () => Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20),
     stop: () => clearInterval(timer),
+    /** Where the memory was at the peak, in MB: the JS heap, and `external` (PGlite's WebAssembly memory is counted there). */
+    atPeakMb: () => ({ heapTotal: Math.round(atPeak.heapTotal / 2 ** 20), heapUsed: Math.round(atPeak.heapUsed / 2 ** 20), external: Math.round(atPeak.external / 2 ** 20) }),
   };
 }
 
