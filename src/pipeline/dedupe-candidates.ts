@@ -117,8 +117,23 @@ export function createDedupeMemory(opts: { threshold: number; windowMs: number }
     // one naming another place can never match. Of many, those sharing the most stems are kept (newest first on ties).
     const unseen = fp.stems.size - complete;
     const kept = touched.filter((o) => counts[o]! + unseen >= pairNeed(fp.stems.size, entries[o]!.stems.size) && !addressesDiffer(fp, entries[o]!));
-    if (kept.length > LIMITS.ranked) kept.sort((a, b) => counts[b]! - counts[a]! || b - a).length = LIMITS.ranked;
-    for (const o of kept) out.add(entries[o]!);
+    for (const o of kept.length > LIMITS.ranked ? mostShared(kept) : kept) out.add(entries[o]!);
+  }
+
+  /**
+   * The LIMITS.ranked ordinals sharing the most stems, newest first on ties: the order of
+   * sorting by (count, ordinal) descending, by buckets of count (a few small integers)
+   * so that only the ties at the cut are sorted.
+   */
+  function mostShared(kept: number[]): number[] {
+    const byCount: number[][] = [];
+    for (const o of kept) (byCount[counts[o]!] ??= []).push(o);
+    const top: number[] = [];
+    for (let c = byCount.length - 1; c >= 0 && top.length < LIMITS.ranked; c--) {
+      const tied = byCount[c];
+      if (tied) top.push(...tied.sort((a, b) => b - a).slice(0, LIMITS.ranked - top.length));
+    }
+    return top;
   }
 
   /** The fewest common stems with which either text rule can hold for these sizes. */
@@ -140,10 +155,6 @@ export function createDedupeMemory(opts: { threshold: number; windowMs: number }
       for (let i = list.length - 1, taken = 0; i >= 0 && taken < LIMITS.perAddress; i--, taken++) out.add(list[i]!);
     }
   }
-
-  /** Open before answered/closed, then the newest; the same order the linear scan preferred. */
-  const better = (a: DedupeEntry, b: DedupeEntry) =>
-    Number(isOpen(b.status)) - Number(isOpen(a.status)) || b.detectedAt.getTime() - a.detectedAt.getTime() || b.id - a.id;
 
   return {
     add(e: DedupeEntry): void {
@@ -181,9 +192,15 @@ export function createDedupeMemory(opts: { threshold: number; windowMs: number }
       addressCandidates(fp, topic, candidates);
       const since = now.getTime() - opts.windowMs;
       const query = { ...fp, topic };
-      const ordered = [...candidates].filter((e) => e.detectedAt.getTime() >= since && WATCHED.includes(e.status)).sort(better);
+      // Open before answered/closed, then the newest: the order the linear scan preferred (keys read once per candidate).
+      const ordered: Array<{ e: DedupeEntry; open: number; t: number }> = [];
+      for (const e of candidates) {
+        const t = e.detectedAt.getTime();
+        if (t >= since && WATCHED.includes(e.status)) ordered.push({ e, open: Number(isOpen(e.status)), t });
+      }
+      ordered.sort((a, b) => b.open - a.open || b.t - a.t || b.e.id - a.e.id);
       const n = Math.min(ordered.length, LIMITS.comparisons);
-      for (let i = 0; i < n; i++) if (isNearDuplicate(query, ordered[i]!, opts.threshold)) return ordered[i]!;
+      for (let i = 0; i < n; i++) if (isNearDuplicate(query, ordered[i]!.e, opts.threshold)) return ordered[i]!.e;
       return null;
     },
   };
