@@ -1,5 +1,6 @@
 import { isOpen, type Status } from '../domain/status.js';
 import { addressesDiffer, isNearDuplicate, type Fingerprint } from './dedupe.js';
+import { walkNewestFirst } from './dedupe-scan.js';
 
 /** An incident as the near-duplicate search sees it. */
 export interface DedupeEntry extends Fingerprint {
@@ -56,7 +57,10 @@ export function createDedupeMemory(opts: { threshold: number; windowMs: number }
   // typed arrays stamped per search, so a search allocates almost nothing.
   let entries: DedupeEntry[] = [];
   const buckets = new Map<string, Postings>();
-  const addresses = new Map<string, DedupeEntry[]>();
+  const addresses = new Map<string, number[]>();
+  // True while ordinals follow the search's preference among equals (detected time, then id): then the
+  // newest candidate that matches is the answer, and a search stops at the first open one.
+  let monotone = true;
   let counts = new Uint16Array(1024);
   let stamps = new Uint32Array(1024);
   let epoch = 0;
@@ -143,17 +147,72 @@ export function createDedupeMemory(opts: { threshold: number; windowMs: number }
     return Math.max(1, Math.min(overlapRule, jaccardRule));
   }
 
-  function addressCandidates(fp: Fingerprint, topic: string | null, out: Set<DedupeEntry>): void {
-    if (!fp.street) return;
-    // Same house (any compatible topic); or, with the same topic, the same street where one side names no house.
-    const keys = fp.house
-      ? [`h\u0001${fp.street}\u0001${fp.house}`, topic ? `n\u0001${fp.street}\u0001${topic}` : null]
-      : [topic ? `t\u0001${fp.street}\u0001${topic}` : null];
-    for (const key of keys) {
-      const list = key ? addresses.get(key) : undefined;
-      if (!list) continue;
-      for (let i = list.length - 1, taken = 0; i >= 0 && taken < LIMITS.perAddress; i--, taken++) out.add(list[i]!);
+  /** The address lists a post's place reads: same house (any compatible topic); or, with the same topic, the same street where one side names no house. */
+  function addressLists(fp: Fingerprint, topic: string | null): number[][] {
+    if (!fp.street) return [];
+    const keys = fp.house ? [`h\u0001${fp.street}\u0001${fp.house}`, topic ? `n\u0001${fp.street}\u0001${topic}` : null] : [topic ? `t\u0001${fp.street}\u0001${topic}` : null];
+    const lists: number[][] = [];
+    for (const k of keys) {
+      const l = k ? addresses.get(k) : undefined;
+      if (l) lists.push(l);
     }
+    return lists;
+  }
+
+  function addressCandidates(fp: Fingerprint, topic: string | null, out: Set<DedupeEntry>): void {
+    for (const list of addressLists(fp, topic)) {
+      for (let i = list.length - 1, taken = 0; i >= 0 && taken < LIMITS.perAddress; i--, taken++) out.add(entries[list[i]!]!);
+    }
+  }
+
+  /**
+   * The search when ordinals are in preference order: candidates newest first, the
+   * first open match is the answer (an answered one only while no open one turns up);
+   * one older than the window ends the walk, so the work follows the recent matches,
+   * not the number of incidents held.
+   */
+  function findNewestFirst(fp: Fingerprint, topic: string | null, now: Date): DedupeEntry | null {
+    const probe = probeStems(fp);
+    const size = fp.stems.size;
+    const unseen = size - probe.length;
+    const since = now.getTime() - opts.windowMs;
+    const query = { ...fp, topic };
+    let answered: DedupeEntry | null = null;
+    let open: DedupeEntry | null = null;
+    let compared = 0;
+    let cut = false;
+    const ended = walkNewestFirst(probe.flatMap((p) => p.lists), addressLists(fp, topic), { perAddress: LIMITS.perAddress, budget: LIMITS.postings }, (o, shared, byAddress) => {
+      const e = entries[o]!;
+      if (e.detectedAt.getTime() < since) return true;
+      if (!WATCHED.includes(e.status) || (answered && !isOpen(e.status))) return false;
+      if (!byAddress && shared + unseen < pairNeed(size, e.stems.size)) return false;
+      if (addressesDiffer(fp, e)) return false;
+      if (++compared > LIMITS.comparisons) return (cut = true);
+      if (!isNearDuplicate(query, e, opts.threshold)) return false;
+      if (!isOpen(e.status)) return (answered = e), false;
+      return (open = e), true;
+    });
+    // Cut short by a bound before an open match: the search by most shared stems decides, as it did before.
+    return open ?? (cut || !ended ? findByShared(fp, topic, now) : answered);
+  }
+
+  /** The search by most shared stems, candidates sorted by preference (any ordinal order). */
+  function findByShared(fp: Fingerprint, topic: string | null, now: Date): DedupeEntry | null {
+    const candidates = new Set<DedupeEntry>();
+    textCandidates(fp, candidates);
+    addressCandidates(fp, topic, candidates);
+    const since = now.getTime() - opts.windowMs;
+    const query = { ...fp, topic };
+    // Open before answered/closed, then the newest: the order the linear scan preferred (keys read once per candidate).
+    const ordered: Array<{ e: DedupeEntry; open: number; t: number }> = [];
+    for (const e of candidates) {
+      const t = e.detectedAt.getTime();
+      if (t >= since && WATCHED.includes(e.status)) ordered.push({ e, open: Number(isOpen(e.status)), t });
+    }
+    ordered.sort((a, b) => b.open - a.open || b.t - a.t || b.e.id - a.e.id);
+    const n = Math.min(ordered.length, LIMITS.comparisons);
+    for (let i = 0; i < n; i++) if (isNearDuplicate(query, ordered[i]!.e, opts.threshold)) return ordered[i]!.e;
+    return null;
   }
 
   return {
@@ -173,12 +232,15 @@ export function createDedupeMemory(opts: { threshold: number; windowMs: number }
         if (!b) buckets.set(key, (b = new Map()));
         for (const s of e.stems) push(b, s, ord);
       }
-      if (e.street && e.house) push(addresses, `h\u0001${e.street}\u0001${e.house}`, e);
-      if (e.street && e.topic) push(addresses, `t\u0001${e.street}\u0001${e.topic}`, e);
-      if (e.street && e.topic && !e.house) push(addresses, `n\u0001${e.street}\u0001${e.topic}`, e);
+      if (e.street && e.house) push(addresses, `h\u0001${e.street}\u0001${e.house}`, ord);
+      if (e.street && e.topic) push(addresses, `t\u0001${e.street}\u0001${e.topic}`, ord);
+      if (e.street && e.topic && !e.house) push(addresses, `n\u0001${e.street}\u0001${e.topic}`, ord);
+      const prev = entries[ord - 1];
+      if (prev && (e.detectedAt.getTime() - prev.detectedAt.getTime() || e.id - prev.id) < 0) monotone = false;
     },
     clear(): void {
       entries = [];
+      monotone = true;
       buckets.clear();
       addresses.clear();
     },
@@ -187,21 +249,7 @@ export function createDedupeMemory(opts: { threshold: number; windowMs: number }
     },
     /** The incident this fingerprint duplicates, or null; at most LIMITS.comparisons full comparisons. */
     find(fp: Fingerprint, topic: string | null, now: Date): DedupeEntry | null {
-      const candidates = new Set<DedupeEntry>();
-      textCandidates(fp, candidates);
-      addressCandidates(fp, topic, candidates);
-      const since = now.getTime() - opts.windowMs;
-      const query = { ...fp, topic };
-      // Open before answered/closed, then the newest: the order the linear scan preferred (keys read once per candidate).
-      const ordered: Array<{ e: DedupeEntry; open: number; t: number }> = [];
-      for (const e of candidates) {
-        const t = e.detectedAt.getTime();
-        if (t >= since && WATCHED.includes(e.status)) ordered.push({ e, open: Number(isOpen(e.status)), t });
-      }
-      ordered.sort((a, b) => b.open - a.open || b.t - a.t || b.e.id - a.e.id);
-      const n = Math.min(ordered.length, LIMITS.comparisons);
-      for (let i = 0; i < n; i++) if (isNearDuplicate(query, ordered[i]!.e, opts.threshold)) return ordered[i]!.e;
-      return null;
+      return monotone ? findNewestFirst(fp, topic, now) : findByShared(fp, topic, now);
     },
   };
 }
