@@ -70,6 +70,8 @@ const modelJson = z.object({
   /** Added with calibration: older stored models have raw probabilities and no auto table. */
   calibration: z.record(z.string(), z.number()).optional(),
   auto: z.array(z.object({ precision: z.number(), threshold: z.number(), coverage: z.number() })).optional(),
+  /** Added with the reliability map: older stored models use the temperature alone. */
+  reliability: z.record(z.string(), z.object({ x: z.array(z.number()), y: z.array(z.number()) })).optional(),
 });
 
 function encodeBlend(b: DepartmentBlend): z.infer<typeof blendJson> {
@@ -114,7 +116,7 @@ export function serializeModel(m: TextModel): string {
   const { version, trainedAt, samples, metrics } = m;
   const departmentBlend = m.departmentBlend ? encodeBlend(m.departmentBlend) : undefined;
   const vocab = { hashes: b64(hashes), idf: b64(m.vocab.idf) };
-  return JSON.stringify({ format: MODEL_FORMAT, version, trainedAt, samples, metrics, vocab, heads, departmentBlend, calibration: m.calibration, auto: m.auto });
+  return JSON.stringify({ format: MODEL_FORMAT, version, trainedAt, samples, metrics, vocab, heads, departmentBlend, calibration: m.calibration, auto: m.auto, reliability: m.reliability });
 }
 
 /** Parses a stored model; throws on a foreign or broken format. */
@@ -135,5 +137,6 @@ export function deserializeModel(text: string): TextModel {
     departmentBlend: j.departmentBlend ? decodeBlend(j.departmentBlend) : undefined,
     calibration: j.calibration,
     auto: j.auto,
+    reliability: j.reliability,
   };
 }

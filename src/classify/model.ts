@@ -3,6 +3,7 @@ import { textVector, vocabularyOf, type SparseVector, type Vocabulary } from './
 import { cnbFinish } from './cnb.js';
 import { fuse, fusedScores, type Fused } from './fused.js';
 import type { AutoPoint } from './calibrate.js';
+import { applyReliability, type Reliability } from './reliability.js';
 import { compactHead, probabilities, pruneByContribution, topK, type HeadPrediction, type SparseHead } from './head.js';
 import { softmaxInPlace, trainSoftmax, type LinearHead } from './softmax.js';
 import { trainSvm, type SvmOptions } from './svm.js';
@@ -32,6 +33,8 @@ export interface TextModel {
   departmentBlend?: DepartmentBlend;
   /** Per-head temperature fitted on held-out folds (see calibrate.ts); absent in older models. */
   calibration?: Partial<Record<Target, number>>;
+  /** Per-head map of the first guess's probability, fitted after the temperature on the same folds (see reliability.ts); absent in older models. */
+  reliability?: Partial<Record<Target, Reliability>>;
   /**
    * When the model decides alone: per target precision, the held-out threshold on
    * P(topic) × P(department) and the share of texts it covered. Absent in older models.
@@ -215,7 +218,7 @@ export function predict(model: TextModel, text: string): ModelPrediction {
   for (const t of TARGETS) {
     const head = model.heads[t];
     const p = raw[t];
-    if (head && p) out[t] = topK(head.labels, p);
+    if (head && p) out[t] = applyReliability(topK(head.labels, p), model.reliability?.[t]);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { autoTable, expectedCalibrationError, fitTemperature, pointFor } from './calibrate.js';
+import { fitReliability, mapReliability, type Reliability } from './reliability.js';
 import { predictRaw, trainBase, type Sample, type Target, type TextModel, type TrainModelOptions } from './model.js';
 import { seededRandom, shuffleInPlace } from './random.js';
 
@@ -91,6 +92,7 @@ function rankOf(p: Float32Array, g: number): number {
 
 interface HeadFit {
   temperature: number;
+  reliability: Reliability | null;
   /** Per row: top probability after calibration and whether the top guess was right (null without gold/oof). */
   rows: ({ p: number; ok: boolean } | null)[];
   accuracy: number | null;
@@ -114,13 +116,18 @@ function fitHead(samples: Sample[], t: Target, all: string[], probs: (Float32Arr
     rows[i] = { p: (p[best] as number) / sum, ok: best === gold[r] };
     if ((gold[r] as number) >= 0 && rankOf(p, gold[r] as number) < 3) top3++;
   });
-  const scored = rows.filter((r): r is { p: number; ok: boolean } => r !== null);
+  const tempered = rows.filter((r): r is { p: number; ok: boolean } => r !== null);
+  const reliability = fitReliability(tempered.map((r) => r.p), tempered.map((r) => r.ok));
+  // The auto threshold and the held-out numbers read the probabilities the model will show.
+  const scored = tempered.map((r) => (r.p = reliability ? mapReliability(reliability, r.p) : r.p, r));
   const n = scored.length;
   return {
     temperature,
+    reliability,
     rows,
     accuracy: n ? round(scored.filter((r) => r.ok).length / n) : null,
     top3: n ? round(top3 / n) : null,
+    // On the rows the reliability map was fitted on, so optimistic; bench:classify measures it on unseen folds.
     ece: n ? round(expectedCalibrationError(scored.map((r) => r.p), scored.map((r) => r.ok))) : null,
   };
 }
@@ -164,6 +171,7 @@ export function trainModel(samples: Sample[], opts: TrainOptions = {}): TextMode
     const { score, correct } = autoRows(fits, samples.length);
     model.auto = autoTable(score, correct);
     model.calibration = Object.fromEntries(HEADS.flatMap((t) => (fits[t] ? [[t, fits[t].temperature]] : [])));
+    model.reliability = Object.fromEntries(HEADS.flatMap((t) => (fits[t]?.reliability ? [[t, fits[t].reliability]] : [])));
     metrics = {
       kind: 'held-out',
       folds: k,
