@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyTemperature, autoTable, expectedCalibrationError, fitTemperature, pointFor } from '../../src/classify/calibrate.js';
+import { applyTemperature, autoTable, expectedCalibrationError, fitTemperature, pointFor, precisionLowerBound } from '../../src/classify/calibrate.js';
 import { deserializeModel, serializeModel } from '../../src/classify/codec.js';
 import { topK } from '../../src/classify/head.js';
 import { predict } from '../../src/classify/model.js';
@@ -37,7 +37,7 @@ describe('calibration', () => {
     expect(after).toBeLessThan(before / 2);
   });
 
-  it('the auto table gives the lowest threshold that reached each precision', () => {
+  it('the auto table gives the lowest threshold whose precision reached each target with 90% confidence', () => {
     // Scores 1..100; right answers are the 80 best and every other of the rest.
     const score = Array.from({ length: 100 }, (_, i) => (100 - i) / 100);
     const correct = score.map((_, i) => i < 80 || i % 2 === 0);
@@ -46,9 +46,12 @@ describe('calibration', () => {
     const decided = score.filter((s) => s >= p90.threshold).length;
     const right = correct.filter((c, i) => c && score[i]! >= p90.threshold).length;
     expect(right / decided).toBeGreaterThanOrEqual(0.9);
+    expect(precisionLowerBound(right, decided)).toBeGreaterThanOrEqual(0.9);
     expect(p90.coverage).toBeCloseTo(decided / 100);
-    // One more text would have dropped below the target.
-    expect((right + (correct[decided] ? 1 : 0)) / (decided + 1)).toBeLessThan(0.9);
+    // Every lower threshold (more texts) stays below the target by the same bound.
+    for (let more = decided + 1; more <= 100; more++) {
+      expect(precisionLowerBound(correct.slice(0, more).filter(Boolean).length, more)).toBeLessThan(0.9);
+    }
     expect(pointFor(autoTable(score, score.map(() => false)), 0.9)).toBeNull();
   });
 
