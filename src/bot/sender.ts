@@ -246,7 +246,11 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
             await loop(signal, idleMs, async () => void (await tx.execute(sql`select 1`)));
           })
           .catch((err: unknown) => deps.log.error({ err }, 'outbox: the drain lock was lost'));
-        await new Promise((r) => setTimeout(r, STANDBY_MS));
+        // Real time (not the injected clock): standing by is waiting for another process.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, STANDBY_MS);
+          signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        });
       }
     },
   };
