@@ -1,4 +1,4 @@
-import { isOpen, type Status } from '../domain/status.js';
+import { isOpen, OPEN_STATUSES, type Status } from '../domain/status.js';
 import { addressesDiffer, isNearDuplicate, type Fingerprint } from './dedupe.js';
 import { walkNewestFirst } from './dedupe-scan.js';
 
@@ -17,7 +17,7 @@ export interface DedupeEntry extends Fingerprint {
 export const LIMITS = { postings: 1500, perAddress: 64, ranked: 128, comparisons: 256 };
 
 /** Statuses a new post may be compared with: open ones (merge) and answered/closed ones (repeat). */
-export const WATCHED: readonly Status[] = ['new', 'assigned', 'in_work', 'interim', 'answered', 'closed'];
+export const WATCHED: readonly Status[] = [...OPEN_STATUSES, 'answered', 'closed'];
 
 /** Stem → ordinals of the entries holding it, oldest first. */
 type Postings = Map<string, number[]>;

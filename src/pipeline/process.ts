@@ -3,6 +3,7 @@ import type { Installation } from '../config/installation.js';
 import type { Db } from '../db/client.js';
 import { incidentEvents, incidents, posts, sources } from '../db/schema.js';
 import { isIncidentKind, type Classification, type Classifier } from '../domain/classification.js';
+import { isOpen, type Status } from '../domain/status.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { Gazetteer } from '../routing/territory.js';
@@ -215,7 +216,7 @@ async function mergeTarget(deps: ProcessDeps, post: PostRow, cls: Classification
       .innerJoin(incidents, eq(incidents.id, posts.incidentId))
       .where(and(eq(posts.channel, post.channel), eq(posts.externalId, post.repostOfExternalId)));
     if (orig?.incidentId) {
-      const open = ['new', 'assigned', 'in_work', 'interim'].includes(orig.status);
+      const open = isOpen(orig.status as Status);
       return { incidentId: orig.incidentId, open, via: 'repost' };
     }
   }
@@ -227,7 +228,7 @@ async function mergeTarget(deps: ProcessDeps, post: PostRow, cls: Classification
       .from(posts)
       .innerJoin(incidents, eq(incidents.id, posts.incidentId))
       .where(and(eq(posts.channel, post.channel), eq(posts.externalId, post.parentExternalId)));
-    const open = parent && ['new', 'assigned', 'in_work', 'interim'].includes(parent.status);
+    const open = parent && isOpen(parent.status as Status);
     if (open && (cls.topic === null || parent.topic === null || cls.topic === parent.topic)) return { incidentId: parent.incidentId!, open: true, via: 'thread' };
   }
   const match = await deps.dedupe.find(post.text, cls.topic, now);
