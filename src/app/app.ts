@@ -121,6 +121,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     log,
     ...(opts.faults ? { faults: opts.faults } : {}),
     onSetAside: (items, at) => keepSetAside(db, items, at),
+    shared: dbHandle.driver === 'postgres',
   };
   const events = createEventHub();
   const lifecycle = createLifecycle();

@@ -29,7 +29,7 @@ export interface StaffRuntime {
 export async function createStaffRuntime(app: App, opts: { token: string; apiRoot?: string; instance?: string; limits?: SendLimits }): Promise<StaffRuntime> {
   const telegram = new Telegram(opts.token, opts.apiRoot ? { apiRoot: opts.apiRoot } : {});
   const log = app.log.child({ part: 'bot' });
-  const sender = createOutboxSender({ db: app.db, telegram, clock: app.clock, log, instance: opts.instance ?? app.env.OTKLIK_INSTANCE ?? `${hostname()}:${process.pid}`, ...(opts.limits ? { limits: opts.limits } : {}) });
+  const sender = createOutboxSender({ db: app.db, telegram, clock: app.clock, log, instance: opts.instance ?? app.env.OTKLIK_INSTANCE ?? `${hostname()}:${process.pid}`, ...(opts.limits ? { limits: opts.limits } : {}), shared: app.dbHandle?.driver === 'postgres' });
   const fetchPhoto = async (fileId: string) => {
     const url = await telegram.getFileLink(fileId);
     const res = await fetch(url);

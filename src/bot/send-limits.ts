@@ -19,6 +19,12 @@ export interface SendLimits {
   globalFreeAt(now: number): number;
   /** Records a send (or a 429) to `chatId` at `now`. */
   record(chatId: string, now: number): void;
+  /**
+   * The answer to a send to `chatId` came at `now`. Telegram counts arrivals, and the request
+   * arrived somewhere between `record` and this moment: the next send waits from here, so a
+   * slow request (a loaded machine, a slow network) never lands closer than the limit.
+   */
+  answered(chatId: string, now: number): void;
   /** Telegram said "retry after": the chat is closed until `until`. */
   pause(chatId: string, until: number): void;
 }
@@ -71,6 +77,12 @@ export function createSendLimits(opts: SendLimitsOptions = {}): SendLimits {
         win.push(now);
         groupWindow.set(chatId, win);
       }
+    },
+    answered(chatId, now) {
+      if (!lastByChat.has(chatId)) return;
+      lastByChat.set(chatId, Math.max(now, lastByChat.get(chatId)!));
+      const win = groupWindow.get(chatId);
+      if (win?.length) win[win.length - 1] = Math.max(now, win[win.length - 1]!);
     },
     pause(chatId, until) {
       pausedUntil.set(chatId, Math.max(until, pausedUntil.get(chatId) ?? 0));

@@ -26,7 +26,14 @@ export interface OutboxSenderDeps {
   claimMs?: number;
   /** Network / 5xx failures before a row is given up (it stays in the table as `failed`). */
   maxAttempts?: number;
+  /** Other instances may drain the same outbox (Postgres): `run` sends only while it holds the drain lock. */
+  shared?: boolean;
 }
+
+/** Advisory lock key of the one drainer sending at a time (any fixed number, the same in every instance). */
+const DRAIN_LOCK = 7_310_313;
+/** How often a standing-by instance tries the drain lock. */
+const STANDBY_MS = 2_000;
 
 export interface DrainResult {
   sent: number;
@@ -147,6 +154,7 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
     } catch (error) {
       outcome = { error };
     }
+    limits.answered(row.chatId, clock.now().getTime());
     // Telegram's answer must be recorded as it was: a database error while recording a sent
     // message is not a send error (that would send it again). Wait for the database instead.
     return settleSurely(row, outcome);
@@ -216,11 +224,50 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
     wake(): void {
       wakeUp?.();
     },
-    /** Runs until `signal` aborts: drains, then waits for the next due row, a wake-up, or `idleMs`. */
+    /**
+     * Runs until `signal` aborts: drains, then waits for the next due row, a wake-up, or `idleMs`.
+     * Shared: Telegram's limits are per bot, so one instance sends at a time and counts them
+     * all; the others stand by and one takes over within seconds when it stops or dies.
+     */
     async run(signal: AbortSignal, idleMs = 500): Promise<void> {
       // Our own claims from before a restart (same OTKLIK_INSTANCE) are settled now, not when they expire.
       await settleInterrupted(db, deps.log, clock.now(), { instance: deps.instance }).catch((err: unknown) => deps.log.error({ err }, 'outbox: settling interrupted sends failed'));
+      if (!deps.shared) return loop(signal, idleMs, async () => {});
       while (!signal.aborted) {
+        await db
+          .transaction(async (tx) => {
+            // A transaction lock, held while this instance sends; the server frees it when the process dies.
+            // Shared means Postgres: postgres.js answers a raw query with an array of rows.
+            const [got] = (await tx.execute(sql`select pg_try_advisory_xact_lock(${DRAIN_LOCK}) as ok`)) as unknown as Array<{ ok: boolean }>;
+            if (!got?.ok) return;
+            await countRecentSends(clock.now());
+            deps.log.info({ instance: deps.instance }, 'outbox: this instance sends to Telegram; others stand by');
+            // Each round first checks the lock's connection: with it gone, another instance may be sending.
+            await loop(signal, idleMs, async () => void (await tx.execute(sql`select 1`)));
+          })
+          .catch((err: unknown) => deps.log.error({ err }, 'outbox: the drain lock was lost'));
+        // Real time (not the injected clock): standing by is waiting for another process.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, STANDBY_MS);
+          signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        });
+      }
+    },
+  };
+
+  /** A new sender counts what was sent in the last minute (by the instance before it) against the limits. */
+  async function countRecentSends(now: Date): Promise<void> {
+    const recent = await db
+      .select({ chatId: outbox.chatId, at: outbox.sentAt })
+      .from(outbox)
+      .where(sql`${outbox.sentAt} > ${new Date(now.getTime() - 61_000).toISOString()}::timestamptz`)
+      .orderBy(outbox.sentAt);
+    for (const r of recent) if (r.at) limits.record(r.chatId, new Date(r.at).getTime());
+  }
+
+  async function loop(signal: AbortSignal, idleMs: number, alive: () => Promise<void>): Promise<void> {
+      while (!signal.aborted) {
+        await alive();
         try {
           const r = await drainOnce();
           if (r.sent + r.deferred + r.failed > 0) continue;
@@ -241,8 +288,7 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
           await new Promise((r) => setTimeout(r, idleMs));
         }
       }
-    },
-  };
+  }
 }
 
 export type OutboxSender = ReturnType<typeof createOutboxSender>;

@@ -125,12 +125,19 @@ function prepareDataDir(dataDir: string): void {
   }
 }
 
+/** Advisory lock key of migrating (any fixed number, the same in every instance). */
+const MIGRATE_LOCK = 7_310_311;
+
 async function migrate(handle: DbHandle): Promise<void> {
   if (await migrationsApplied(handle.db)) return;
   const config = { migrationsFolder: MIGRATIONS_DIR };
   if (handle.driver === 'postgres') {
     const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
-    await run(handle.db as never, config);
+    // Several instances starting at once: one migrates, the others wait for it and find it done.
+    await handle.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATE_LOCK})`);
+      if (!(await migrationsApplied(handle.db))) await run(handle.db as never, config);
+    });
   } else {
     const { migrate: run } = await import('drizzle-orm/pglite/migrator');
     await run(handle.db as never, config);

@@ -426,3 +426,12 @@ export const incidentExecutors = pgTable(
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.department] }), index('incident_executors_detected').on(t.detectedAt)],
 );
+// ── Several instances (#12) ──────────────────────────────────────────────────
+/** Scheduled job runs claimed across instances: one row per job and due time (src/jobs/job-runs.ts). */
+export const jobRuns = pgTable('job_runs', {
+  /** `<job>:<due time ISO>` as node-cron's distributed mode names a run. */
+  key: text('key').primaryKey(),
+  instance: text('instance').notNull(),
+  startedAt: ts('started_at').notNull(),
+  finishedAt: ts('finished_at'),
+});

@@ -1,9 +1,11 @@
+import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import { DateTime } from 'luxon';
 import type { App } from '../app/app.js';
 import { retrain } from '../classify/labels.js';
 import { describeError } from '../cli/errors.js';
 import { sendWeeklyReport } from '../reports/weekly-job.js';
+import { createJobRunCoordinator } from './job-runs.js';
 import { markOverdue } from './overdue.js';
 import { runDeadlineAlerts, runMorningDigest, type DeadlineJobDeps } from './deadline-alerts.js';
 
@@ -18,9 +20,14 @@ export interface JobSummary {
 /** A job body; errors are logged, never thrown into cron. Every run logs one line. */
 type Job = () => Promise<void | JobSummary>;
 
+/** Jobs every instance runs: polling (each source is leased to one instance per poll). */
+const EVERY_INSTANCE = new Set(['poll']);
+
 /**
  * Starts the cron schedules of the installation: polling, deadlines, the weekly
  * report, retraining. A job still running when its next tick comes is skipped.
+ * On Postgres (several instances may share it) every job but polling runs once per
+ * due time across instances (src/jobs/job-runs.ts).
  */
 export function startSchedules(app: App, extra: Record<string, { cron: string; run: Job }> = {}): { stop(): void } {
   const s = app.installation.schedule;
@@ -62,6 +69,7 @@ export function startSchedules(app: App, extra: Record<string, { cron: string; r
     ...extra,
   };
   const tasks: ScheduledTask[] = [];
+  const coordinator = app.dbHandle?.driver === 'postgres' ? createJobRunCoordinator({ db: app.db, clock: app.clock, instance: app.env.OTKLIK_INSTANCE ?? `${hostname()}:${process.pid}` }) : null;
   for (const [name, job] of Object.entries(jobs)) {
     let running = false;
     const task = cron.schedule(
@@ -88,7 +96,7 @@ export function startSchedules(app: App, extra: Record<string, { cron: string; r
           app.events?.emit('job', { job: name, outcome, seconds: (Date.now() - started) / 1000 });
         }
       },
-      { timezone: tz, name },
+      { timezone: tz, name, ...(coordinator && !EVERY_INSTANCE.has(name) ? { distributed: true, runCoordinator: coordinator } : {}) },
     );
     tasks.push(task);
   }

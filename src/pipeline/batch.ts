@@ -91,7 +91,10 @@ async function classifyBatch(deps: ProcessDeps, batch: PostRow[]): Promise<Class
  * A post that throws is returned in `failed` and left undecided.
  */
 export async function decideBatch(deps: ProcessDeps, batch: PostRow[], nextId: IdPool) {
-  const [kinds, refs, classes] = [await kindsOf(deps.db, batch), await referenced(deps.db, batch), await classifyBatch(deps, batch)];
+  const classes = await classifyBatch(deps, batch);
+  // Several instances: from here on one decides at a time, and references are read after the wait.
+  await deps.beforeDecide?.();
+  const [kinds, refs] = [await kindsOf(deps.db, batch), await referenced(deps.db, batch)];
   const decided = new Map<string, Ref>();
   const refOf = (channel: string, ext: string | null) => (ext ? (decided.get(key(channel, ext)) ?? refs.get(key(channel, ext))) : undefined);
   const decisions: Decision[] = [];

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { incidents, posts } from '../db/schema.js';
 import { isOpen, type Status } from '../domain/status.js';
@@ -34,11 +34,15 @@ export function createDedupeIndex(db: Db, gazetteer: Gazetteer, opts: { windowHo
     return last.fp;
   };
   let loadedAt = -Infinity;
+  /** Incidents in the database as this index knows them: the count at load plus those added since. */
+  let known = 0;
+  const countIncidents = async (on: Db) => (await on.select({ n: count() }).from(incidents))[0]?.n ?? 0;
 
   /** Reads the window page by page, in id (creation) order, so the index lists stay oldest first. */
   async function load(now: Date): Promise<void> {
     const since = new Date(now.getTime() - windowMs);
     memory.clear();
+    known = await countIncidents(db);
     for (let after = 0; ; ) {
       const rows = await db
         .select({ id: incidents.id, topic: incidents.topic, status: incidents.status, detectedAt: incidents.detectedAt, text: posts.text })
@@ -63,6 +67,14 @@ export function createDedupeIndex(db: Db, gazetteer: Gazetteer, opts: { windowHo
     /** Records an incident this process just created. */
     add(id: number, text: string, topic: string | null, detectedAt: Date): void {
       memory.add({ ...print(text), id, topic, status: 'new', detectedAt });
+      known++;
+    },
+    /**
+     * True when the database holds incidents this index has not seen (another instance
+     * opened them). Asked under the decide lock, so the answer holds until the commit.
+     */
+    async changedElsewhere(on: Db): Promise<boolean> {
+      return loadedAt !== -Infinity && (await countIncidents(on)) !== known;
     },
     /** Forget cached state (after status changes made elsewhere). */
     invalidate(): void {

@@ -28,6 +28,10 @@ export interface ProcessDeps {
   faults?: (step: PipelineStep) => void;
   /** Posts decided as not incidents (the staff bot keeps them for the moderators' digest), a batch at a time. Idempotent. */
   onSetAside?: (items: Array<{ postId: number; cls: Classification }>, at: Date) => Promise<void>;
+  /** Other instances may decide on the same database (Postgres): claim posts, open incidents one instance at a time. */
+  shared?: boolean;
+  /** Called after classifying, before looking for the incident a post joins (set by processPending when shared). */
+  beforeDecide?: () => Promise<void>;
 }
 
 export interface ProcessStats {
@@ -56,17 +60,40 @@ export async function processPending(deps: ProcessDeps, limit = 1000): Promise<P
   const nextId = createIdPool(deps.db);
   let after = 0; // posts are taken in id order; a failed one is passed over, not retried in the same run
   while (stats.processed < limit) {
-    const batch = await deps.db
-      .select(PENDING_COLUMNS)
-      .from(posts)
-      .where(and(isNull(posts.processedAt), gt(posts.id, after)))
-      .orderBy(asc(posts.id))
-      .limit(Math.min(limit - stats.processed, BATCH));
+    const size = Math.min(limit - stats.processed, BATCH);
+    const batch = deps.shared
+      ? await deps.db.transaction((tx) => claimAndProcess(deps, tx as unknown as Db, after, size, stats, nextId))
+      : await pendingBatch(deps.db, after, size);
     if (batch.length === 0) break;
     after = batch[batch.length - 1]!.id;
-    await processBatch(deps, batch, stats, nextId);
+    if (!deps.shared) await processBatch(deps, batch, stats, nextId);
   }
   return stats;
+}
+
+function pendingBatch(db: Db, after: number, size: number) {
+  return db.select(PENDING_COLUMNS).from(posts).where(and(isNull(posts.processedAt), gt(posts.id, after))).orderBy(asc(posts.id)).limit(size);
+}
+
+/** Advisory lock key of opening incidents (any fixed number, the same in every instance). */
+const DECIDE_LOCK = 7_310_312;
+
+/**
+ * Several instances on one Postgres. The batch is claimed (its rows locked, skipped by
+ * the others: FOR NO KEY UPDATE, so rows that merely reference a post can still be
+ * written), classified in parallel with the others, then decided and written under one
+ * advisory transaction lock, after a fresh look for incidents another instance opened
+ * meanwhile: near-duplicates arriving at two instances make one incident, as on one.
+ */
+async function claimAndProcess(deps: ProcessDeps, tx: Db, after: number, size: number, stats: ProcessStats, nextId: IdPool): Promise<PostRow[]> {
+  const batch = await pendingBatch(tx, after, size).for('no key update', { skipLocked: true });
+  if (!batch.length) return batch;
+  const beforeDecide = async () => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${DECIDE_LOCK})`);
+    if (await deps.dedupe.changedElsewhere(tx)) deps.dedupe.invalidate();
+  };
+  await processBatch({ ...deps, db: tx, beforeDecide }, batch, stats, nextId);
+  return batch;
 }
 
 async function processBatch(deps: ProcessDeps, batch: PostRow[], stats: ProcessStats, nextId: IdPool): Promise<void> {
@@ -148,6 +175,7 @@ export async function processPost(deps: ProcessDeps, post: PostRow): Promise<'in
     cls = { ...cls, kind: 'noise', explanation: 'не о нашей территории' };
   }
   crashPoint(deps.faults, 'classified');
+  await deps.beforeDecide?.();
   const now = clock.now();
   if (!isIncidentKind(cls.kind)) {
     // Kept before the post is marked done: a crash in between only repeats an idempotent insert.
