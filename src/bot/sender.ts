@@ -2,10 +2,10 @@ import { and, eq, min, sql } from 'drizzle-orm';
 import { Input, TelegramError, type Telegram } from 'telegraf';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { cards, outbox } from '../db/schema.js';
+import { cards, leases, outbox } from '../db/schema.js';
 import { redactSecretShapes, type Logger } from '../log.js';
 import { databaseAnswers } from './degraded.js';
-import { settleInterrupted } from './outbox-recovery.js';
+import { markUnconfirmed, settleInterrupted } from './outbox-recovery.js';
 import { createSendLimits, type SendLimits } from './send-limits.js';
 
 type Row = typeof outbox.$inferSelect;
@@ -26,13 +26,17 @@ export interface OutboxSenderDeps {
   claimMs?: number;
   /** Network / 5xx failures before a row is given up (it stays in the table as `failed`). */
   maxAttempts?: number;
-  /** Other instances may drain the same outbox (Postgres): `run` sends only while it holds the drain lock. */
+  /** Other instances may drain the same outbox (Postgres): `run` sends only while it holds the `outbox` lease. */
   shared?: boolean;
 }
 
-/** Advisory lock key of the one drainer sending at a time (any fixed number, the same in every instance). */
-const DRAIN_LOCK = 7_310_313;
-/** How often a standing-by instance tries the drain lock. */
+/** The lease of the one instance sending at a time (src/db/schema.ts `leases`). */
+const OUTBOX_LEASE = 'outbox';
+/** A sender that stops renewing (died, or lost the database) is replaced after this long. */
+const LEASE_MS = 15_000;
+/** How often the sending instance renews its lease (at most; it renews before a round). */
+const LEASE_RENEW_MS = 3_000;
+/** How often a standing-by instance tries to take the lease. */
 const STANDBY_MS = 2_000;
 
 export interface DrainResult {
@@ -134,6 +138,13 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
       await db.update(outbox).set({ status: 'pending', notBefore: new Date(until), attempts: sql`${outbox.attempts} - 1`, claimedBy: null, claimedUntil: null, lastError: message }).where(eq(outbox.id, row.id));
       return 'deferred';
     }
+    // The connection broke after the request went out: the message may be in the chat already.
+    // Not sent again by itself (Telegram has no idempotency key); edits are safe to repeat.
+    if (row.kind !== 'edit' && mayHaveArrived(err)) {
+      await markUnconfirmed(db, row, now, message);
+      deps.log.warn({ outboxId: row.id, chatId: row.chatId, err: message }, 'staff message: the connection broke mid-call; marked unconfirmed (not resent), a notice queued');
+      return 'failed';
+    }
     const definite = err instanceof TelegramError && err.code >= 400 && err.code < 500;
     if (definite || row.attempts >= maxAttempts) {
       await db.update(outbox).set({ status: 'failed', claimedBy: null, claimedUntil: null, lastError: message }).where(eq(outbox.id, row.id));
@@ -227,33 +238,61 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
     /**
      * Runs until `signal` aborts: drains, then waits for the next due row, a wake-up, or `idleMs`.
      * Shared: Telegram's limits are per bot, so one instance sends at a time and counts them
-     * all; the others stand by and one takes over within seconds when it stops or dies.
+     * all (the `outbox` lease); the others stand by. One takes over at once when the sender
+     * stops, and within LEASE_MS when it dies or loses the database. A sender stalled longer than
+     * that (Telegram or the database hanging) may overlap with its successor for a round: rows
+     * are still claimed one by one, so nothing is sent twice, only the rate count is split.
      */
     async run(signal: AbortSignal, idleMs = 500): Promise<void> {
       // Our own claims from before a restart (same OTKLIK_INSTANCE) are settled now, not when they expire.
       await settleInterrupted(db, deps.log, clock.now(), { instance: deps.instance }).catch((err: unknown) => deps.log.error({ err }, 'outbox: settling interrupted sends failed'));
-      if (!deps.shared) return loop(signal, idleMs, async () => {});
+      if (!deps.shared) return loop(signal, idleMs, async () => true);
+      let lastRenew = -Infinity;
+      const renew = async (): Promise<boolean> => {
+        if (Date.now() - lastRenew < LEASE_RENEW_MS) return true;
+        const mine = await holdLease();
+        if (mine) lastRenew = Date.now();
+        return mine;
+      };
       while (!signal.aborted) {
-        await db
-          .transaction(async (tx) => {
-            // A transaction lock, held while this instance sends; the server frees it when the process dies.
-            // Shared means Postgres: postgres.js answers a raw query with an array of rows.
-            const [got] = (await tx.execute(sql`select pg_try_advisory_xact_lock(${DRAIN_LOCK}) as ok`)) as unknown as Array<{ ok: boolean }>;
-            if (!got?.ok) return;
+        let mine = false;
+        try {
+          mine = await holdLease();
+        } catch {
+          // The database is unreachable: the loop below would fail too; try again after the standby wait.
+        }
+        if (mine) {
+          lastRenew = Date.now();
+          try {
             await countRecentSends(clock.now());
             deps.log.info({ instance: deps.instance }, 'outbox: this instance sends to Telegram; others stand by');
-            // Each round first checks the lock's connection: with it gone, another instance may be sending.
-            await loop(signal, idleMs, async () => void (await tx.execute(sql`select 1`)));
-          })
-          .catch((err: unknown) => deps.log.error({ err }, 'outbox: the drain lock was lost'));
+            await loop(signal, idleMs, renew);
+          } catch (err) {
+            deps.log.error({ err }, 'outbox sender failed');
+          }
+          if (!signal.aborted) deps.log.warn({ instance: deps.instance }, 'outbox: another instance took over sending; this one stands by');
+        }
         // Real time (not the injected clock): standing by is waiting for another process.
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, STANDBY_MS);
-          signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-        });
+        await abortableSleep(STANDBY_MS, signal);
       }
+      // Stopping: the next instance takes over at once instead of waiting for the lease to expire.
+      await db.delete(leases).where(and(eq(leases.name, OUTBOX_LEASE), eq(leases.holder, deps.instance))).catch(() => {});
     },
   };
+
+  /**
+   * Takes or renews the outbox lease (database time, so the instances' clocks don't matter):
+   * true while this instance holds it. Our own name takes it at once (this instance restarted).
+   */
+  async function holdLease(): Promise<boolean> {
+    const until = sql`clock_timestamp() + make_interval(secs => ${LEASE_MS / 1000})`;
+    const rows = await db
+      .insert(leases)
+      .values({ name: OUTBOX_LEASE, holder: deps.instance, until })
+      .onConflictDoUpdate({ target: leases.name, set: { holder: deps.instance, until }, setWhere: sql`${leases.holder} = ${deps.instance} or ${leases.until} < clock_timestamp()` })
+      .returning({ holder: leases.holder });
+    return rows.length === 1;
+  }
 
   /** A new sender counts what was sent in the last minute (by the instance before it) against the limits. */
   async function countRecentSends(now: Date): Promise<void> {
@@ -265,30 +304,59 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
     for (const r of recent) if (r.at) limits.record(r.chatId, new Date(r.at).getTime());
   }
 
-  async function loop(signal: AbortSignal, idleMs: number, alive: () => Promise<void>): Promise<void> {
-      while (!signal.aborted) {
-        await alive();
-        try {
-          const r = await drainOnce();
-          if (r.sent + r.deferred + r.failed > 0) continue;
-          const wait = Math.min(idleMs, r.nextAt === null ? idleMs : Math.max(1, r.nextAt - clock.now().getTime()));
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(done, wait);
-            function done() {
-              clearTimeout(timer);
-              wakeUp = null;
-              signal.removeEventListener('abort', done);
-              resolve();
-            }
-            wakeUp = done;
-            signal.addEventListener('abort', done, { once: true });
-          });
-        } catch (err) {
-          deps.log.error({ err }, 'outbox sender round failed');
-          await new Promise((r) => setTimeout(r, idleMs));
-        }
+  /** Drains until `signal` aborts or `alive` says this instance may no longer send. */
+  async function loop(signal: AbortSignal, idleMs: number, alive: () => Promise<boolean>): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        if (!(await alive())) return;
+        const r = await drainOnce();
+        if (r.sent + r.deferred + r.failed > 0) continue;
+        const wait = Math.min(idleMs, r.nextAt === null ? idleMs : Math.max(1, r.nextAt - clock.now().getTime()));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, wait);
+          function done() {
+            clearTimeout(timer);
+            wakeUp = null;
+            signal.removeEventListener('abort', done);
+            resolve();
+          }
+          wakeUp = done;
+          signal.addEventListener('abort', done, { once: true });
+        });
+      } catch (err) {
+        deps.log.error({ err }, 'outbox sender round failed');
+        await abortableSleep(idleMs, signal);
       }
+    }
   }
+}
+
+/** Network error codes meaning the request never reached Telegram (safe to send again). */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
+/**
+ * True for a transport failure after the request may have been received: a reset or hang-up
+ * mid-call, a time-out. Telegram's own answers (TelegramError: 4xx, 429, 5xx) and failures to
+ * connect at all are not.
+ */
+export function mayHaveArrived(err: unknown): boolean {
+  if (err instanceof TelegramError) return false;
+  const e = err as { code?: unknown; errno?: unknown; type?: unknown; name?: unknown; cause?: { code?: unknown } } | null;
+  const code = String(e?.code ?? e?.errno ?? e?.cause?.code ?? '');
+  if (NOT_SENT_CODES.has(code)) return false;
+  return ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET'].includes(code) || e?.name === 'AbortError' || e?.type === 'request-timeout' || /socket hang up/i.test(String((err as Error)?.message ?? ''));
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 export type OutboxSender = ReturnType<typeof createOutboxSender>;

@@ -310,7 +310,7 @@ export const outbox = pgTable(
     meta: jsonb('meta').$type<Record<string, unknown>>(),
     key: text('key').unique(),
     /** pending | sending | sent | failed */
-    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'unconfirmed'] }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     notBefore: ts('not_before').notNull(),
     claimedBy: text('claimed_by'),
@@ -435,3 +435,14 @@ export const jobRuns = pgTable('job_runs', {
   startedAt: ts('started_at').notNull(),
   finishedAt: ts('finished_at'),
 });
+
+/**
+ * Named leases among instances sharing one Postgres (today: `outbox`, the one instance sending
+ * to Telegram). A lease is held while renewed before `until` (database time) and taken over after.
+ */
+export const leases = pgTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  until: ts('until').notNull(),
+});
+

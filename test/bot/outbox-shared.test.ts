@@ -2,7 +2,8 @@
  * Two outbox drainers on one Postgres (two instances, each with its own connection pool and
  * its own limit bookkeeping): one sends at a time, so the Bot API sees no limit broken (per
  * chat 1/s, per group 20/min) and every message once; when the sending one stops, the other
- * takes over. Postgres only: PGlite is one process, one drainer.
+ * takes over; a dead sender's lease is taken over when it expires. Postgres only: PGlite is one
+ * process, one drainer.
  */
 import { sql } from 'drizzle-orm';
 import { Telegram } from 'telegraf';
@@ -49,7 +50,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two outbox drainers on one Post
   it('one sends at a time: no limit broken, every message once; the other takes over when it stops', { timeout: 60_000 }, async () => {
     await queue(1);
     const a = drainer(h, 'a');
-    // a has the drain lock once it has sent something; b starts then and stands by.
+    // a holds the outbox lease once it has sent something; b starts then and stands by.
     await eventually(() => (fake.sent().length > 0 ? true : undefined), 20_000, 'a sending');
     const b = drainer(second, 'b');
     await eventually(() => (fake.sent().length === 12 ? true : undefined), 20_000, 'the first 12 messages');
@@ -67,5 +68,25 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two outbox drainers on one Post
     expect(fake.limitViolations()).toEqual([]);
     const [left] = (await h.db.execute(sql`select count(*) filter (where status <> 'sent')::int as n from outbox`)) as unknown as Array<{ n: number }>;
     expect(left!.n).toBe(0);
+  });
+
+  it("a dead sender's lease (not renewed) is taken over when it expires; a stopping sender hands the lease back", { timeout: 60_000 }, async () => {
+    // "ghost" died holding the lease a moment ago: nothing is sent until the lease runs out.
+    await h.db.execute(sql`insert into leases (name, holder, until) values ('outbox', 'ghost', clock_timestamp() + interval '3 seconds')
+      on conflict (name) do update set holder = excluded.holder, until = excluded.until`);
+    const before = fake.sent().length;
+    await queue(3);
+    const b = drainer(second, 'b');
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(fake.sent().length).toBe(before);
+    await eventually(() => (fake.sent().length === before + 12 ? true : undefined), 30_000, 'the 12 messages sent by b after the ghost lease expired');
+    const [lease] = (await h.db.execute(sql`select holder from leases where name = 'outbox'`)) as unknown as Array<{ holder: string }>;
+    expect(lease!.holder).toBe('b');
+    b.stop();
+    await b.stopped;
+    // A stopping sender hands the lease back at once.
+    const [left] = (await h.db.execute(sql`select count(*)::int as n from leases where name = 'outbox'`)) as unknown as Array<{ n: number }>;
+    expect(left!.n).toBe(0);
+    expect(fake.limitViolations()).toEqual([]);
   });
 });
