@@ -62,7 +62,9 @@ export async function createStaffRuntime(app: App, opts: { token: string; apiRoo
     sender,
     async intakeOnce() {
       const ids = await staffSourceIds(app);
-      const cycle = ids.length ? await app.poller.pollOnce({ force: true, sourceIds: ids }) : { polled: 0, failed: 0 };
+      // The lease covers one long poll and handling its updates: a dead reader is replaced in minutes, not 10.
+      const leaseMs = ((app.staffIntake.longPollSec ?? 0) + STAFF_LEASE_SLACK_S) * 1000;
+      const cycle = ids.length ? await app.poller.pollOnce({ force: true, sourceIds: ids, leaseMs }) : { polled: 0, failed: 0 };
       await app.processPending();
       await syncNewIncidents(deps);
       await sendSetAsideDigest(deps);
@@ -72,6 +74,9 @@ export async function createStaffRuntime(app: App, opts: { token: string; apiRoo
     stop: () => abort.abort(),
   };
 }
+
+/** Seconds a staff-bot reader's lease lasts beyond its long poll (handling up to 100 updates). */
+const STAFF_LEASE_SLACK_S = 90;
 
 /** The workflow's chats (moderators, press, managers, admins, departments). */
 function staffChatsOf(app: App): Set<string> {

@@ -56,7 +56,7 @@ export function createPoller(deps: PollerDeps) {
   const redact = deps.redact ?? redactSecretShapes;
 
   /** Due sources not leased by another live instance; our own name's leases (a restart after a crash) are ours. */
-  async function claimDue(force: boolean, onlyIds?: number[]): Promise<SourceRow[]> {
+  async function claimDue(force: boolean, onlyIds?: number[], leaseFor = leaseMs): Promise<SourceRow[]> {
     const now = deps.clock.now();
     // postgres.js cannot bind a Date inside raw SQL; pass an ISO string cast to timestamptz.
     const at = sql`${now.toISOString()}::timestamptz`;
@@ -72,7 +72,7 @@ export function createPoller(deps: PollerDeps) {
       for update skip locked`;
     return deps.db
       .update(sources)
-      .set({ leaseOwner: deps.instance, leaseUntil: new Date(now.getTime() + leaseMs) })
+      .set({ leaseOwner: deps.instance, leaseUntil: new Date(now.getTime() + leaseFor) })
       .where(sql`${sources.id} in (${candidates})`)
       .returning();
   }
@@ -154,11 +154,15 @@ export function createPoller(deps: PollerDeps) {
   }
 
   return {
-    /** One cycle. `force` ignores intervals and backoff (CLI `poll --once`). */
-    async pollOnce(opts: { force?: boolean; sourceIds?: number[] } = {}): Promise<PollCycleStats> {
+    /**
+     * One cycle. `force` ignores intervals and backoff (CLI `poll --once`). `leaseMs`: how long
+     * the claimed sources stay this instance's if it dies mid-poll (a short poll, such as the
+     * staff bot's long poll, is taken over sooner by another instance).
+     */
+    async pollOnce(opts: { force?: boolean; sourceIds?: number[]; leaseMs?: number } = {}): Promise<PollCycleStats> {
       const stats: PollCycleStats = { polled: 0, failed: 0, fetched: 0, newPosts: 0 };
       if (deps.stopping?.aborted) return stats;
-      const rows = await claimDue(opts.force ?? false, opts.sourceIds);
+      const rows = await claimDue(opts.force ?? false, opts.sourceIds, opts.leaseMs);
       const byChannel = new Map<string, SourceRow[]>();
       for (const r of rows) byChannel.set(r.channel, [...(byChannel.get(r.channel) ?? []), r]);
       await Promise.all(
