@@ -26,27 +26,41 @@ export async function settleInterrupted(db: Db, log: Logger, now: Date, which: {
     .returning({ id: outbox.id });
   const unsure = await db
     .update(outbox)
-    // `unconfirmed` is a status of its own (not in schema.ts's TypeScript enum yet; the column is plain text).
-    .set({ status: sql`'unconfirmed'`, claimedBy: null, claimedUntil: null, lastError: 'отправка прервалась: неизвестно, дошло ли сообщение' })
+    .set({ status: 'unconfirmed', claimedBy: null, claimedUntil: null, lastError: 'отправка прервалась: неизвестно, дошло ли сообщение' })
     .where(and(eq(outbox.status, 'sending'), inArray(outbox.kind, ['send', 'photo', 'document']), stale))
     .returning();
-  for (const row of unsure) await noticeUnconfirmed(db, row, now);
+  for (const row of unsure) await noticeUnconfirmed(db, row, now, 'restart');
   if (unsure.length) log.warn({ outboxIds: unsure.map((r) => r.id) }, 'staff messages interrupted mid-send: marked unconfirmed (not resent) and a notice queued to their chats');
   return { resent: edits.length, unconfirmed: unsure.length };
 }
 
+/**
+ * The connection to Telegram broke after the request went out (a reset or a time-out, not a
+ * refusal): the message may have arrived. Like an interrupted send, it is not sent again by
+ * itself: the row becomes `unconfirmed` and its chat gets the notice.
+ */
+export async function markUnconfirmed(db: Db, row: Row, now: Date, lastError: string): Promise<void> {
+  const [marked] = await db.update(outbox).set({ status: 'unconfirmed', claimedBy: null, claimedUntil: null, lastError }).where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending'))).returning();
+  if (marked) await noticeUnconfirmed(db, marked, now, 'network');
+}
+
+const WHY: Record<'restart' | 'network', string> = {
+  restart: 'Бот перезапустился во время отправки',
+  network: 'Связь с Telegram оборвалась во время отправки',
+};
+
 /** The notice in the row's chat (once: keyed by the row). Notices about notices are not sent. */
-async function noticeUnconfirmed(db: Db, row: Row, now: Date): Promise<void> {
+async function noticeUnconfirmed(db: Db, row: Row, now: Date, why: 'restart' | 'network'): Promise<void> {
   if (row.key?.startsWith('unconfirmed:')) return;
   const card = row.cardId === null ? null : (await db.select({ incidentId: cards.incidentId, number: incidents.number }).from(cards).innerJoin(incidents, eq(incidents.id, cards.incidentId)).where(eq(cards.id, row.cardId)))[0];
   const base = { chatId: row.chatId, key: `unconfirmed:${row.id}` };
   if (card) {
     const keyboard = await toKeyboard(db, card.incidentId, [[{ text: '📨 Карточки нет — прислать заново', action: 'resend_card', arg: String(row.id) }]], now);
-    await enqueueMessage(db, { ...base, html: `⚠️ Бот перезапустился во время отправки карточки инцидента № ${card.number}: она могла не дойти. Если карточки № ${card.number} выше нет, нажмите кнопку.`, keyboard }, now);
+    await enqueueMessage(db, { ...base, html: `⚠️ ${WHY[why]} карточки инцидента № ${card.number}: она могла не дойти. Если карточки № ${card.number} выше нет, нажмите кнопку.`, keyboard }, now);
     return;
   }
   const what = row.kind === 'send' ? `сообщения «${escapeHtml(excerptOf(row))}»` : `файла «${escapeHtml(String(row.payload.filename ?? 'файл'))}»`;
-  await enqueueMessage(db, { ...base, html: `⚠️ Бот перезапустился во время отправки ${what}: оно могло не дойти и повторно не отправляется.` }, now);
+  await enqueueMessage(db, { ...base, html: `⚠️ ${WHY[why]} ${what}: оно могло не дойти и повторно не отправляется.` }, now);
 }
 
 function excerptOf(row: Row): string {

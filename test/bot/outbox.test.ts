@@ -97,6 +97,39 @@ describe('outbox sender', () => {
     expect(fake.sent(5)).toHaveLength(1);
   });
 
+  it('a send whose connection breaks mid-call (delivered, answer lost) is not sent again: unconfirmed, the chat told once', async () => {
+    await enqueueMessage(db.db, { chatId: '6', html: 'Сводка <b>за день</b>' }, clock.now());
+    fake.failNext('sendMessage', { drop: 'after' });
+    await sender().drainAll();
+    expect(fake.sent(6).map((m) => m.text)).toEqual(['Сводка <b>за день</b>', '⚠️ Связь с Telegram оборвалась во время отправки сообщения «Сводка за день»: оно могло не дойти и повторно не отправляется.']);
+    const rows = await db.db.select().from(outbox).orderBy(outbox.id);
+    expect(rows.map((x) => x.status)).toEqual(['unconfirmed', 'sent']);
+    await sender('b').drainAll();
+    expect(fake.sent(6)).toHaveLength(2);
+  });
+
+  it('an edit whose connection breaks mid-call is simply done again; a refused connection is retried (nothing reached Telegram)', async () => {
+    const card = (html: string) => showCard(db.db, { incidentId: 1, chatId: '-1003', kind: 'moderator', html, keyboard: [[{ text: 'ok', data: 'c:x' }]] }, clock.now());
+    await card('v1');
+    await sender().drainAll();
+    await card('v2');
+    fake.failNext('editMessageText', { drop: 'before' });
+    await sender().drainAll();
+    expect(fake.messages(-1003)).toHaveLength(1);
+    expect(fake.messages(-1003)[0]).toMatchObject({ text: 'v2' });
+    // Nothing listens on the port: the row waits and goes out once Telegram is reachable.
+    await enqueueMessage(db.db, { chatId: '7', html: 'после обрыва' }, clock.now());
+    const closed = await startTelegramFake();
+    const nowhere = closed.apiRoot;
+    await closed.close();
+    const r = await createOutboxSender({ db: db.db, telegram: new Telegram(TOKEN, { apiRoot: nowhere }), clock, log, instance: 'a' }).drainOnce();
+    expect(r.deferred).toBe(1);
+    const [row] = await db.db.select().from(outbox).where(eq(outbox.chatId, '7'));
+    expect(row).toMatchObject({ status: 'pending', lastError: expect.stringContaining('ECONNREFUSED') });
+    await sender().drainAll();
+    expect(fake.sent(7).map((m) => m.text)).toEqual(['после обрыва']);
+  });
+
   it('an edit claimed by a drainer that died is simply done again (editing is idempotent)', async () => {
     const card = (html: string) => showCard(db.db, { incidentId: 1, chatId: '-1002', kind: 'moderator', html, keyboard: [[{ text: 'ok', data: 'c:x' }]] }, clock.now());
     await card('v1');

@@ -22,7 +22,12 @@ export type TelegramFailure =
    * `before` = received but never carried out (lost on the way in: nothing is delivered);
    * `after` = carried out (the message is delivered) but the answer never leaves (lost on the way back).
    */
-  | { hold: 'before' | 'after' };
+  | { hold: 'before' | 'after' }
+  /**
+   * The connection is cut (the client sees a reset, as when a network path drops mid-call):
+   * `before` = nothing carried out; `after` = the message is delivered, the answer lost.
+   */
+  | { drop: 'before' | 'after' };
 
 export interface TelegramCall {
   token: string;
@@ -274,8 +279,10 @@ export async function startTelegramFake(opts: TelegramFakeOptions = {}): Promise
     }
     const held = () => new Promise<void>((resolve) => (res.destroyed ? resolve() : res.once('close', () => resolve())));
     if (failure && 'hold' in failure && failure.hold === 'before') return held();
+    if (failure && 'drop' in failure && failure.drop === 'before') return void res.socket?.destroy();
     const answer = await dispatch(token, method, payload, res);
     if (failure && 'hold' in failure) return held();
+    if (failure && 'drop' in failure) return void res.socket?.destroy();
     if (failure && 'delayMs' in failure) await new Promise((r) => setTimeout(r, failure.delayMs));
     send(res, answer);
   }
