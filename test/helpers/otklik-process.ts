@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,8 +46,11 @@ export function spawnOtklik(args: string[], env: Record<string, string>): Otklik
     });
   };
   lines(child.stdout!, (l) => stdout.push(l));
+  // OTKLIK_TEST_LOG_DIR: every spawned process's stderr is also written there (for a failing run's post-mortem).
+  const logFile = process.env.OTKLIK_TEST_LOG_DIR ? `${process.env.OTKLIK_TEST_LOG_DIR}/${Date.now()}-${args[0] ?? 'otklik'}-${process.pid}.log` : null;
   lines(child.stderr!, (l) => {
     stderr.push(l);
+    if (logFile) appendFileSync(logFile, `${l}\n`);
     try {
       logs.push(JSON.parse(l) as Record<string, unknown>);
     } catch {
