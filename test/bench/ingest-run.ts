@@ -20,8 +20,8 @@ export interface PhaseResult {
   nodeCpuS: number;
   pgCpuS: number | null;
   peakRssMb: number;
-  /** process.memoryUsage() at the peak (MB): JS heap, and external (PGlite's WebAssembly memory). */
-  atPeak?: { heapTotal: number; heapUsed: number; external: number };
+  /** process.memoryUsage() at the largest sampled RSS (MB): JS heap, and external (PGlite's WebAssembly memory). */
+  atPeak?: { rss: number; heapTotal: number; heapUsed: number; external: number };
   incidents?: number;
   merged?: number;
 }
@@ -49,26 +49,29 @@ function feedAdapter(total: number, feed: FeedOptions): ChannelAdapter {
   };
 }
 
-async function measure(db: BenchDb, n: number, body: () => Promise<Partial<PhaseResult> | void>): Promise<PhaseResult> {
-  const rss = rssSampler();
+async function measure(db: BenchDb, n: number, body: (sample: () => void) => Promise<Partial<PhaseResult> | void>, opts: { fromStart?: boolean } = {}): Promise<PhaseResult> {
+  const rss = rssSampler(opts);
   const cpu = cpuMeter(db.pgPort);
   const t0 = performance.now();
-  const extra = (await body()) ?? {};
+  const extra = (await body(rss.sample)) ?? {};
   const wallS = (performance.now() - t0) / 1000;
   const used = cpu();
   rss.stop();
   return { n, wallS, nodeCpuS: used.node, pgCpuS: used.pg, peakRssMb: rss.peakMb(), atPeak: rss.atPeakMb(), ...extra };
 }
 
-/** `otklik poll --once` until drained, in process: every post fetched, stored and decided. */
-export async function pipelinePhase(db: BenchDb, n: number, feed: FeedOptions = {}, opts: { warmIndex?: boolean } = {}): Promise<PhaseResult> {
+/**
+ * `otklik poll --once` until drained, in process: every post fetched, stored and decided.
+ * `fromStart`: its peak RSS is the process's since it started (opening the database included).
+ */
+export async function pipelinePhase(db: BenchDb, n: number, feed: FeedOptions = {}, opts: { warmIndex?: boolean; fromStart?: boolean } = {}): Promise<PhaseResult> {
   const app = await createTestApp(db, {
     installation: testInstallation([{ channel: 'file', kind: 'jsonl', ref: 'bench-feed', enabled: true, interval: 60, options: {} }]),
     createAdapters: () => new Map([['file', feedAdapter(n, feed)]]),
   });
   // The near-duplicate index reads the open incidents once (then every 5 minutes): outside the per-post cost.
   if (opts.warmIndex) await app.pipeline.dedupe.find('', null, app.clock.now());
-  return measure(db, n, async () => {
+  return measure(db, n, async (sample) => {
     let incidentsOpened = 0;
     let merged = 0;
     for (;;) {
@@ -77,10 +80,11 @@ export async function pipelinePhase(db: BenchDb, n: number, feed: FeedOptions = 
       const done = await app.processPending();
       incidentsOpened += done.incidents;
       merged += done.merged;
+      sample();
       if (cycle.fetched === 0 && done.processed === 0) break;
     }
     return { incidents: incidentsOpened, merged };
-  });
+  }, opts);
 }
 
 /**
@@ -135,7 +139,7 @@ export type Scenario = { kind: 'ingest'; n: number; url?: string; dirs?: string[
 export async function runScenario(s: Scenario): Promise<{ db: string; phases: Record<string, PhaseResult> }> {
   if (s.kind === 'ingest') {
     const a = await openBenchDb(s.url, s.dirs?.[0]);
-    const pipeline = await pipelinePhase(a, s.n).finally(() => a.close());
+    const pipeline = await pipelinePhase(a, s.n, {}, { fromStart: true }).finally(() => a.close());
     globalThis.gc?.();
     const b = await openBenchDb(s.url, s.dirs?.[1]);
     const raw = await rawPhase(b, s.n).finally(() => b.close());

@@ -52,8 +52,8 @@ function spawnScenario(script: string, s: Scenario, profDir?: string): { db: str
 }
 
 const cpuOf = (p: PhaseResult) => p.nodeCpuS + (p.pgCpuS ?? 0);
-/** Where the peak RSS was: JS heap, and external memory (PGlite's WebAssembly memory, at least 128 MB, is counted there). */
-const memNote = (p: PhaseResult) => (p.atPeak ? `; at peak RSS: JS heap ${p.atPeak.heapTotal} MB, external ${p.atPeak.external} MB` : '');
+/** Where the memory was at the largest sampled RSS: JS heap, and external memory (PGlite's 128 MB of WebAssembly memory is counted there whole, resident or not). */
+const memNote = (p: PhaseResult) => (p.atPeak ? `; at ${p.atPeak.rss} MB RSS: JS heap ${p.atPeak.heapTotal} MB, external ${p.atPeak.external} MB` : '');
 const cpuNote = (p: PhaseResult) => (p.pgCpuS === null ? 'node' : 'node+pg');
 
 function ingestRows(db: string, p: PhaseResult, raw: PhaseResult): BenchRow[] {
