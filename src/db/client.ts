@@ -6,7 +6,7 @@ import { OperatorError } from '../operator-error.js';
 import { LOCK_FILE, lockDataDir, lockOwnerName } from './dir-lock.js';
 import * as schema from './schema.js';
 import { fromRoot } from '../paths.js';
-import { PGLITE_OPTIONS } from './pglite-settings.js';
+import { PGLITE_OPTIONS, limitMemoryForPglite } from './pglite-settings.js';
 
 /** One database type for PGlite and postgres.js (both are drizzle PgDatabase). */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -77,6 +77,7 @@ function describeUrl(url: string): string {
  * processes on one PGlite directory corrupt it) and kept owner-only.
  */
 async function openPglite(dataDir: string, fresh: boolean): Promise<DbHandle> {
+  limitMemoryForPglite();
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   if (dataDir.startsWith('memory://')) {
