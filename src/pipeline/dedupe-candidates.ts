@@ -1,5 +1,6 @@
 import { isOpen, OPEN_STATUSES, type Status } from '../domain/status.js';
 import { addressesDiffer, isNearDuplicate, type Fingerprint } from './dedupe.js';
+import { entryAddressKeys, entryBuckets, queryAddressKeys, queryBuckets } from './dedupe-keys.js';
 import { walkNewestFirst } from './dedupe-scan.js';
 
 /** An incident as the near-duplicate search sees it. */
@@ -21,24 +22,6 @@ export const WATCHED: readonly Status[] = [...OPEN_STATUSES, 'answered', 'closed
 
 /** Stem → ordinals of the entries holding it, oldest first. */
 type Postings = Map<string, number[]>;
-
-/**
- * The place buckets an entry's stems are indexed under: all ('*'), and its place
- * (street + house, street, settlement, none), so a post naming a place reads only
- * the postings of entries whose place does not differ from its own (addressesDiffer).
- */
-function entryBuckets(e: Fingerprint): string[] {
-  if (!e.street) return ['*', e.settlement ? `p\u0001${e.settlement}` : '-'];
-  return ['*', `s\u0001${e.street}\u0001${e.house ?? ''}`, `t\u0001${e.street}`, ...(e.settlement ? [`q\u0001${e.settlement}`] : [])];
-}
-
-/** The buckets holding every entry a post with this place may match (a superset: addressesDiffer still filters). */
-function queryBuckets(fp: Fingerprint): string[] {
-  const near = ['-', ...(fp.settlement ? [`p\u0001${fp.settlement}`] : [])];
-  if (fp.street) return [...(fp.house ? [`s\u0001${fp.street}\u0001${fp.house}`, `s\u0001${fp.street}\u0001`] : [`t\u0001${fp.street}`]), ...near];
-  if (fp.settlement) return [...near, `q\u0001${fp.settlement}`];
-  return ['*'];
-}
 
 /**
  * Incidents in memory with an inverted index (stem → incidents) and address
@@ -149,11 +132,9 @@ export function createDedupeMemory(opts: { threshold: number; windowMs: number }
 
   /** The address lists a post's place reads: same house (any compatible topic); or, with the same topic, the same street where one side names no house. */
   function addressLists(fp: Fingerprint, topic: string | null): number[][] {
-    if (!fp.street) return [];
-    const keys = fp.house ? [`h\u0001${fp.street}\u0001${fp.house}`, topic ? `n\u0001${fp.street}\u0001${topic}` : null] : [topic ? `t\u0001${fp.street}\u0001${topic}` : null];
     const lists: number[][] = [];
-    for (const k of keys) {
-      const l = k ? addresses.get(k) : undefined;
+    for (const k of queryAddressKeys(fp, topic)) {
+      const l = addresses.get(k);
       if (l) lists.push(l);
     }
     return lists;
@@ -232,9 +213,7 @@ export function createDedupeMemory(opts: { threshold: number; windowMs: number }
         if (!b) buckets.set(key, (b = new Map()));
         for (const s of e.stems) push(b, s, ord);
       }
-      if (e.street && e.house) push(addresses, `h\u0001${e.street}\u0001${e.house}`, ord);
-      if (e.street && e.topic) push(addresses, `t\u0001${e.street}\u0001${e.topic}`, ord);
-      if (e.street && e.topic && !e.house) push(addresses, `n\u0001${e.street}\u0001${e.topic}`, ord);
+      for (const key of entryAddressKeys(e, e.topic)) push(addresses, key, ord);
       const prev = entries[ord - 1];
       if (prev && (e.detectedAt.getTime() - prev.detectedAt.getTime() || e.id - prev.id) < 0) monotone = false;
     },
